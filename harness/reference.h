@@ -1,0 +1,54 @@
+/* reference.h -- the reference implementation of every operation (floor 1).
+ *
+ * These are the answers the kit trusts: drivers compare every other
+ * implementation with them. Each cl_ref_X has exactly the signature, shapes
+ * and semantics of the student function X declared in
+ * assignments/assignment.h (read the comments there and SPEC §4); this header
+ * adds only what differs.
+ *
+ * Unlike a student function, every reference function validates all of its
+ * arguments and returns a cl_status with a message naming the bad argument
+ * (see cl_last_error): null pointers, sizes < 1, unknown enum values,
+ * mismatched channels, a batch where a single image is required, a kernel
+ * larger than the image in valid mode, FULL padding for a layer. On error
+ * `out` is left empty.
+ *
+ * The reference lives in its own archive (libconvlab_ref.a) so that the
+ * grader's worker can link student code with the library core but never with
+ * these functions.
+ */
+#ifndef CONVLAB_REFERENCE_H
+#define CONVLAB_REFERENCE_H
+
+#include "convlab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* conv_output_size is the library's cl_output_size; to_uint8 is cl_to_uint8. */
+
+int cl_ref_get_subimages(const cl_image *img, int kh, int kw, cl_image *out);
+int cl_ref_im_conv(const cl_image *img, const cl_image *kernel, cl_image *out);
+
+int cl_ref_flip_kernel(const cl_image *kernel, cl_image *out);
+int cl_ref_pad_image(const cl_image *img, int top, int bottom, int left, int right,
+                     cl_border border, cl_image *out);
+int cl_ref_im_conv_opts(const cl_image *img, const cl_image *kernel, const cl_conv_opts *opts,
+                        cl_image *out);
+int cl_ref_threshold_binary(const cl_image *img, float thresh, float maxval, cl_image *out);
+
+int cl_ref_conv2d(const cl_image *in, const cl_weights *w, const float *bias, int sy, int sx,
+                  cl_mode padding, cl_image *out);
+int cl_ref_max_pool2d(const cl_image *in, int ph, int pw, int sy, int sx, cl_mode padding,
+                      cl_image *out);
+int cl_ref_avg_pool2d(const cl_image *in, int ph, int pw, int sy, int sx, cl_mode padding,
+                      cl_image *out);
+int cl_ref_upsample(const cl_image *in, int fy, int fx, cl_interp interp, cl_image *out);
+int cl_ref_conv2d_transpose(const cl_image *in, const cl_weights *w, const float *bias,
+                            int sy, int sx, cl_mode padding, cl_image *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CONVLAB_REFERENCE_H */
