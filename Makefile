@@ -64,7 +64,7 @@ help:
 
 # ------------------------------------------------------------------ deps
 deps:
-	@sh .ci/deps.sh
+	@OPTIONAL=$(OPTIONAL) BROWSER=$(BROWSER) sh .ci/deps.sh
 
 # --------------------------------------------------------------- library
 libs: $(BUILD)/libconvlab_core.a $(BUILD)/libconvlab_ref.a
@@ -107,7 +107,8 @@ $(BUILD)/impl/student/%.o: assignments/%.c $(HEADERS) $(BUILD)/impl/keep.syms $(
 	@rm -f $@.raw $@.local
 
 # --------------------------------------------------------------- drivers
-$(CONVLAB): $(BUILD)/obj/harness/drivers/cli.o $(DRIVER_OBJ) $(IMPL_OBJ) \
+CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard harness/drivers/cli*.c))
+$(CONVLAB): $(CLI_OBJ) $(DRIVER_OBJ) $(IMPL_OBJ) \
             $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -141,8 +142,7 @@ check-stubs: $(CONVLAB)
 
 check-python: $(CONVLAB) images
 	@if [ -z "$(PYTHON)" ]; then echo "check-python: no Python with numpy (run make deps)"; exit 1; fi
-	CONVLAB=$(CONVLAB) CONVLAB_IMAGES=$(IMAGES) $(PYTHON) -m unittest discover -s tests/python -t . -v 2>&1 | tail -n 40; \
-	  exit $${PIPESTATUS[0]}
+	CONVLAB=$(CONVLAB) CONVLAB_IMAGES=$(IMAGES) $(PYTHON) -m unittest discover -s tests/python -t .
 
 check-asan:
 	$(MAKE) --no-print-directory SAN=1 check-unit check-stubs

@@ -1,8 +1,8 @@
 /* impl.h -- implementations of the student functions, side by side (floor 3).
  *
  * Three implementations define the same functions: the reference (harness/,
- * cl_ref_*), the model solution (solutions/*.c) and the student's
- * (assignments/*.c). The solution and student files use the plain names of
+ * cl_ref_*), the model solution (the files in solutions/) and the student's
+ * (the files in assignments/). The solution and student files use the plain names of
  * assignments/assignment.h; the build compiles each set on its own and then
  * renames its public functions with objcopy (get_subimages becomes
  * solution_get_subimages or student_get_subimages) and makes every other
