@@ -50,8 +50,8 @@ CONVLAB := $(BUILD)/convlab
 KIT_TESTS := $(BUILD)/kit_tests
 MKIMAGES := $(BUILD)/mkimages
 
-.PHONY: all help deps images demo check check-unit check-asan check-python check-stubs \
-        clean libs
+.PHONY: all help deps images demo demo-run check check-all check-unit check-asan \
+        check-python check-stubs clean libs
 all: $(CONVLAB) $(MKIMAGES)
 
 help:
@@ -127,15 +127,23 @@ $(IMAGES)/.stamp: $(MKIMAGES) images/recipes.txt images/photos.txt $(wildcard im
 	@touch $@
 
 # ------------------------------------------------------------------ demo
-demo: $(CONVLAB) images
+# demo and check install what is missing first, then run in a fresh make so
+# that PYTHON is looked for after the install.
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(CONVLAB) images
 	@sh images/demo.sh $(CONVLAB) $(IMAGES) $(BUILD)/demo "$(PYTHON)"
 
 # ----------------------------------------------------------------- check
-check: check-unit check-stubs check-python check-asan
+check: deps
+	@$(MAKE) --no-print-directory check-all
+
+check-all: check-unit check-stubs check-python check-asan
 	@echo "make check: all kit checks passed"
 
 check-unit: $(KIT_TESTS) images
-	CONVLAB_IMAGES=$(IMAGES) $(KIT_TESTS) --jobs 2
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp CONVLAB_IMAGES=$(IMAGES) $(KIT_TESTS) --jobs 2
 
 check-stubs: $(CONVLAB)
 	@sh tests/check_stubs.sh $(CONVLAB)
@@ -149,3 +157,4 @@ check-asan:
 
 clean:
 	rm -rf build
+.SECONDARY:

@@ -260,12 +260,17 @@ static int parse_header(const char *text, size_t len, const char *path, cl_npy_i
 /* ------------------------------------------------------------- reading */
 
 /* "(a, b)", "(a,)" or "()" into buf. */
-static int shape_text(const cl_npy_info *info, char *buf, size_t size)
+static void shape_text(const cl_npy_info *info, char *buf, size_t size)
 {
-    int n = snprintf(buf, size, "(");
-    for (int i = 0; i < info->ndim; i++)
-        n += snprintf(buf + n, size - (size_t)n, i ? ", %ld" : "%ld", info->shape[i]);
-    return snprintf(buf + n, size - (size_t)n, "%s)", info->ndim == 1 ? "," : "");
+    size_t n = (size_t)snprintf(buf, size, "(");
+    for (int i = 0; i <= info->ndim && n < size; i++) {
+        int m;
+        if (i == info->ndim)
+            m = snprintf(buf + n, size - n, "%s)", info->ndim == 1 ? "," : "");
+        else
+            m = snprintf(buf + n, size - n, i ? ", %ld" : "%ld", info->shape[i]);
+        n += m > 0 ? (size_t)m : 0;
+    }
 }
 
 /* Number of elements of info's shape, or CL_E_TOOBIG. */
@@ -415,7 +420,8 @@ typedef struct npy_job {
     size_t header_len;
 } npy_job;
 
-/* Builds the version 1.0 preamble + padded header of job. */
+/* Builds the version 1.0 preamble + padded header of job. The dictionary is
+ * at most ~140 characters (4 dimensions of up to 19 digits). */
 static void build_header(npy_job *job, int ndim, const long *shape)
 {
     char dict[192];

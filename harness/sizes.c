@@ -109,7 +109,7 @@ static long long pos_mod(long long p, long long m)
 
 int cl_border_index(int p, int n, cl_border border)
 {
-    if (n < 1)
+    if (n < 1 || (unsigned)border > (unsigned)CL_BORDER_WRAP)
         return -1;
     if (p >= 0 && p < n)
         return p;

@@ -68,7 +68,7 @@ run "$OUT/letter_f_kernels.png" "$CONVLAB" show "$F" -k identity -k shift_right 
     -k shift_down -k dx -k dy --normalize --scale 12 -o "$OUT/letter_f_kernels.png"
 
 # -------------------------------------------- lesson 2: Fashion-MNIST
-if [ -z "$PYTHON" ]; then
+if [ -z "$PYTHON" ] || ! "$PYTHON" -c 'import numpy, matplotlib' >/dev/null 2>&1; then
     echo "demo: skipping the Fashion-MNIST figures: they need a Python with" \
         "python3-numpy and python3-matplotlib (apt-get install python3-numpy python3-matplotlib)"
 else

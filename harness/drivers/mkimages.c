@@ -91,6 +91,7 @@
 #define MAX_SIDE 4096
 #define FASHION_COUNT 16
 #define LINE_MAX_LEN 1024
+#define SKIPPED 1 /* a stage's input is missing or unreadable (not a cl_status) */
 
 /* ------------------------------------------------------------- messages */
 
@@ -124,7 +125,7 @@ static int report(int status, const char *what)
 typedef struct context {
     const char *out;       /* output root */
     FILE *manifest;        /* DIR/MANIFEST.txt.tmp, renamed at the end */
-    int n_synthetic, n_photos, n_fashion, n_extra; /* image files counted in the summary */
+    int n_synthetic, n_photos, n_fashion, n_extra; /* images (PNG files) written */
     int errors;            /* failures that make the exit status 1 */
 } context;
 
@@ -269,7 +270,7 @@ static int parse_int(const char *text, long lo, long hi, long *out)
     return 1;
 }
 
-/* Parses "AxB" with both in 1..max_side (also "A,B" when sep is ','). */
+/* Parses "A<sep>B" ("17x13", "2,7") with both in min..max. */
 static int parse_pair(const char *text, char sep, long min, long max, long *a, long *b)
 {
     char buf[64];
@@ -290,9 +291,12 @@ static const struct {
     const char *name;
     const char *keys; /* blank-separated, with blanks around */
 } KINDS[] = {
-    [K_LETTER_F] = {"letter_f", " lo hi margin "},      [K_CHECKER] = {"checker", " lo hi cell "},
-    [K_GRADIENT] = {"gradient", " lo hi dir "},  [K_IMPULSE] = {"impulse", " value at "},
-    [K_NOISE] = {"noise", " lo hi seed int "},   [K_CONSTANT] = {"constant", " value "},
+    [K_LETTER_F] = {"letter_f", " lo hi margin "},
+    [K_CHECKER] = {"checker", " lo hi cell "},
+    [K_GRADIENT] = {"gradient", " lo hi dir "},
+    [K_IMPULSE] = {"impulse", " value at "},
+    [K_NOISE] = {"noise", " lo hi seed int "},
+    [K_CONSTANT] = {"constant", " value "},
 };
 #define N_KINDS ((int)(sizeof KINDS / sizeof KINDS[0]))
 
@@ -536,7 +540,6 @@ static int photo_write_gray(context *cx, const photo *p, const char *name)
 /* Loads one photo and writes it. Returns CL_OK; SKIPPED when the file is
  * missing or unreadable (a warning has been printed); or the status of a
  * failed write. */
-#define SKIPPED 1
 static int photo_write(context *cx, const photo *p)
 {
     char gray_name[80];
@@ -709,24 +712,27 @@ static int is_image_entry(const struct dirent *e)
 
 /* Re-encodes one instructor file as extra/STEM.png, or STEM_EXT.png when
  * other files share its stem (mascot.jpg and mascot.png give mascot_jpg.png
- * and mascot_png.png). */
+ * and mascot_png.png). Returns CL_OK, SKIPPED for a file that is not a
+ * readable image (warning printed), or the status of a failed write. */
 static int extra_write(context *cx, const char *dir, const char *file, int shared)
 {
     char path[4096], stem[256];
     const char *ext = image_extension(file);
     size_t stem_len = (size_t)(ext - file);
-    if (stem_len >= sizeof stem - 8 || join(path, sizeof path, dir, file, NULL) != CL_OK)
-        return report(CL_E_ARG, file);
+    int st = stem_len < sizeof stem - 8 ? join(path, sizeof path, dir, file, NULL)
+                                        : cl_fail(CL_E_ARG, "file name too long");
+    if (st != CL_OK)
+        return report(st, file);
     memcpy(stem, file, stem_len);
     stem[stem_len] = '\0';
     if (shared)
         snprintf(stem + stem_len, sizeof stem - stem_len, "_%s", ext + 1);
     cl_image im = {0};
-    int st = cl_image_load(&im, path, 0);
+    st = cl_image_load(&im, path, 0);
     if (st != CL_OK) {
         report(st, path);
         warn("warning: skipped %s (not a readable image)", path);
-        return st;
+        return SKIPPED;
     }
     st = save_png(cx, "extra", stem, &im);
     cl_image_free(&im);
@@ -750,10 +756,10 @@ static void make_extra(context *cx, const char *dir)
         for (int j = 0; j < n; j++)
             shared |= j != i && strncmp(list[j]->d_name, name, stem) == 0
                       && image_extension(list[j]->d_name) == list[j]->d_name + stem;
-        if (extra_write(cx, dir, name, shared) == CL_OK)
-            cx->n_extra++;
-        else
-            skipped++;
+        int st = extra_write(cx, dir, name, shared);
+        cx->n_extra += st == CL_OK;
+        skipped += st == SKIPPED;
+        cx->errors += st != CL_OK && st != SKIPPED;
     }
     for (int i = 0; i < n; i++)
         free(list[i]);
