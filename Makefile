@@ -92,19 +92,17 @@ $(BUILD)/impl/%.map: Makefile
 	@mkdir -p $(dir $@)
 	@for f in $(FUNCS); do echo "$$f $*_$$f"; done > $@
 
-$(BUILD)/impl/solution/%.o: solutions/%.c $(HEADERS) $(BUILD)/impl/keep.syms $(BUILD)/impl/solution.map
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@.raw
-	objcopy --keep-global-symbols=$(BUILD)/impl/keep.syms $@.raw $@.local
-	objcopy --redefine-syms=$(BUILD)/impl/solution.map $@.local $@
-	@rm -f $@.raw $@.local
-
-$(BUILD)/impl/student/%.o: assignments/%.c $(HEADERS) $(BUILD)/impl/keep.syms $(BUILD)/impl/student.map
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@.raw
-	objcopy --keep-global-symbols=$(BUILD)/impl/keep.syms $@.raw $@.local
-	objcopy --redefine-syms=$(BUILD)/impl/student.map $@.local $@
-	@rm -f $@.raw $@.local
+# $(call impl_rule,NAME,FOLDER): the objects of implementation NAME from FOLDER.
+define impl_rule
+$(BUILD)/impl/$(1)/%.o: $(2)/%.c $(HEADERS) $(BUILD)/impl/keep.syms $(BUILD)/impl/$(1).map
+	@mkdir -p $$(dir $$@)
+	$(CC) $(CFLAGS) -c $$< -o $$@.raw
+	objcopy --keep-global-symbols=$(BUILD)/impl/keep.syms $$@.raw $$@.local
+	objcopy --redefine-syms=$(BUILD)/impl/$(1).map $$@.local $$@
+	@rm -f $$@.raw $$@.local
+endef
+$(eval $(call impl_rule,solution,solutions))
+$(eval $(call impl_rule,student,assignments))
 
 # --------------------------------------------------------------- drivers
 CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard harness/drivers/cli*.c))

@@ -106,8 +106,10 @@ int cl_image_load(cl_image *out, const char *path, int channels)
     stbi_uc *pix = stbi_load_from_file(f, &w, &h, &in_file, want);
     fclose(f);
     if (pix == NULL)
-        return cl_fail(CL_E_FORMAT, "cannot read '%s' as an image: %s", path,
-                       stbi_failure_reason() ? stbi_failure_reason() : "unknown reason");
+        return cl_fail(CL_E_FORMAT,
+                       "cannot read '%s' as an image: corrupt, truncated or not a PNG, JPEG "
+                       "or BMP file (stb_image: %s)",
+                       path, stbi_failure_reason() ? stbi_failure_reason() : "no reason given");
     int st = cl_image_alloc(out, 1, h, w, want);
     if (st == CL_OK) {
         size_t count = cl_image_count(out);

@@ -111,8 +111,8 @@ static int parse_bool(parser *p, int *value)
 }
 
 /* One dimension: a non-negative decimal integer (a Python 2 'L' suffix is
- * tolerated). Huge values saturate at DIM_SATURATE; any dimension above
- * CL_MAX_ELEMS is rejected later. */
+ * tolerated). Huge values saturate at DIM_SATURATE (messages then say
+ * "over 2000000000"); any dimension above CL_MAX_ELEMS is rejected later. */
 #define DIM_SATURATE 2000000000L
 static int parse_dim(parser *p, long *dim)
 {
@@ -268,7 +268,8 @@ static void shape_text(const cl_npy_info *info, char *buf, size_t size)
         if (i == info->ndim)
             m = snprintf(buf + n, size - n, "%s)", info->ndim == 1 ? "," : "");
         else
-            m = snprintf(buf + n, size - n, i ? ", %ld" : "%ld", info->shape[i]);
+            m = snprintf(buf + n, size - n, "%s%s%ld", i ? ", " : "",
+                         info->shape[i] >= DIM_SATURATE ? "over " : "", info->shape[i]);
         n += m > 0 ? (size_t)m : 0;
     }
 }

@@ -57,8 +57,10 @@ run "$OUT/cat_emboss.png" "$CONVLAB" show "$CAT" -k emboss --normalize -o "$OUT/
 # Thresholding an edge map: vertical edges (dark to bright, left to right).
 run "$TMP/sobel_x.npy" "$CONVLAB" run conv --impl reference -i "$CAT" -k sobel_x \
     --mode same --border reflect101 -o "$TMP/sobel_x.npy"
-run "$OUT/cat_edges_threshold.png" "$CONVLAB" run threshold --impl reference \
-    -i "$TMP/sobel_x.npy" --thresh 100 --maxval 255 -o "$OUT/cat_edges_threshold.png"
+run "$TMP/threshold.png" "$CONVLAB" run threshold --impl reference \
+    -i "$TMP/sobel_x.npy" --thresh 100 --maxval 255 -o "$TMP/threshold.png"
+run "$OUT/cat_edges_threshold.png" "$CONVLAB" show "$CAT" "$TMP/threshold.png" \
+    -o "$OUT/cat_edges_threshold.png"
 
 # What a kernel does to a tiny asymmetric image: the framed letter F,
 # enlarged 12 times (identity, shifts, horizontal and vertical derivatives).

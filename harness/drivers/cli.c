@@ -1,7 +1,7 @@
 /* cli.c -- main of `convlab`, the command-line driver of the kit (floor 3).
  *
  *   convlab run OP -i IN -o OUT [options]   one operation, any implementation
- *   convlab show IN [-k NAME ...] -o OUT.png  pictures of correlations, side by side
+ *   convlab show IN [IN ...] [-k NAME ...] -o OUT.png  pictures side by side
  *   convlab info FILE                       shape, type and range of a file
  *   convlab kernels [NAME ...]              the named kernels and their values
  *
@@ -74,11 +74,11 @@ void cli_print_usage(FILE *f)
           "\n"
           "Commands:\n"
           "  run OP -i IN -o OUT [options]    run one operation (convlab run --help)\n"
-          "  show IN [-k NAME ...] -o OUT.png [--normalize] [--scale S] [--impl NAME]\n"
-          "                                   draw IN and its SAME-mode correlation with each\n"
-          "                                   kernel side by side (border reflect101); without\n"
-          "                                   -k, a (H,W,C) input with C not 1 or 3 is drawn\n"
-          "                                   one panel per channel\n"
+          "  show IN [IN ...] [-k NAME ...] -o OUT.png [--normalize] [--scale S] [--impl NAME]\n"
+          "                                   draw IN, any further images, and IN's SAME-mode\n"
+          "                                   correlation with each kernel side by side\n"
+          "                                   (border reflect101); without -k, a (H,W,C) input\n"
+          "                                   with C not 1 or 3 is drawn one panel per channel\n"
           "  info FILE                        shape, type and value range of an image, .npy\n"
           "                                   or IDX (Fashion-MNIST) file\n"
           "  kernels [NAME ...]               list the named kernels with their values\n"

@@ -1,8 +1,10 @@
-/* cli_show.c -- `convlab show IN [-k NAME ...] -o OUT.png [--normalize]
- * [--scale S] [--impl NAME]`: the lesson's compare-two-images, as one PNG.
+/* cli_show.c -- `convlab show IN [IN ...] [-k NAME ...] -o OUT.png
+ * [--normalize] [--scale S] [--impl NAME]`: the lesson's compare-two-images,
+ * as one PNG.
  *
  * Panels, left to right, separated by GAP columns of mid-gray: the input,
- * then for each kernel the input correlated with it in SAME mode with the
+ * then any further inputs as they are (gray or RGB images, e.g. a result
+ * saved by `convlab run`; panels are top-aligned), then for each kernel the input correlated with it in SAME mode with the
  * reflect101 border (so every panel has the input's size), computed by the
  * chosen implementation's im_conv_opts (per channel: gray stays gray, RGB
  * stays RGB). Without -k, an input with C not 1 or 3 (a Conv2D output's
@@ -19,13 +21,16 @@
 #include <string.h>
 
 #define MAX_KERNELS 16
+#define MAX_INPUTS 8
 #define MAX_PANELS 64 /* the input and its kernels, or one panel per channel */
 #define MAX_SCALE 64
 #define GAP 4
 #define GAP_VALUE 128.0f
 
 typedef struct show_args {
-    const char *in, *out;
+    const char *ins[MAX_INPUTS]; /* ins[0] is the input the kernels apply to */
+    int nins;
+    const char *out;
     const char *kernels[MAX_KERNELS];
     int nkernels;
     int normalize;
@@ -47,7 +52,7 @@ typedef struct show_state {
     cl_image canvas;
 } show_state;
 
-_Static_assert(MAX_KERNELS + 1 <= MAX_PANELS, "room for the input and every kernel");
+_Static_assert(MAX_KERNELS + MAX_INPUTS <= MAX_PANELS, "room for the inputs and every kernel");
 
 static void show_free(show_state *s)
 {
@@ -66,6 +71,14 @@ static int take_value(int argc, char **argv, int *i, const char **value)
     if (*i + 1 >= argc || argv[*i + 1][0] == '\0')
         return cli_fail(CLI_EXIT_USAGE, "option %s needs a value", argv[*i]);
     *value = argv[++*i];
+    return 0;
+}
+
+static int add_input(show_args *a, const char *path)
+{
+    if (a->nins == MAX_INPUTS)
+        return cli_fail(CLI_EXIT_USAGE, "at most %d inputs", MAX_INPUTS);
+    a->ins[a->nins++] = path;
     return 0;
 }
 
@@ -89,11 +102,12 @@ static int parse_option(int argc, char **argv, int *i, show_args *a)
         if (a->nkernels == MAX_KERNELS)
             return cli_fail(CLI_EXIT_USAGE, "-k: at most %d kernels", MAX_KERNELS);
         a->kernels[a->nkernels++] = v;
-    } else if (is_o || is_i) {
-        const char **slot = is_o ? &a->out : &a->in;
-        if (*slot)
-            return cli_fail(CLI_EXIT_USAGE, "%s given twice", is_o ? "-o" : "the input");
-        *slot = v;
+    } else if (is_o) {
+        if (a->out)
+            return cli_fail(CLI_EXIT_USAGE, "-o given twice");
+        a->out = v;
+    } else if (is_i) {
+        return add_input(a, v);
     } else if (is_scale) {
         int n = cli_parse_ints("--scale", v, 1, MAX_SCALE, 1, &a->scale,
                                "an integer from 1 to 64");
@@ -116,15 +130,14 @@ static int parse_show(int argc, char **argv, show_args *a)
         int st = 0;
         if (w[0] == '-' && w[1] != '\0')
             st = parse_option(argc, argv, &i, a);
-        else if (a->in == NULL)
-            a->in = w;
         else
-            st = cli_fail(CLI_EXIT_USAGE, "unexpected argument '%s' (one input only)", w);
+            st = add_input(a, w);
         if (st)
             return st;
     }
-    if (a->in == NULL)
-        return cli_fail(CLI_EXIT_USAGE, "missing input (convlab show IN [-k NAME ...] -o OUT.png)");
+    if (a->nins == 0)
+        return cli_fail(CLI_EXIT_USAGE,
+                        "missing input (convlab show IN [IN ...] [-k NAME ...] -o OUT.png)");
     if (a->out == NULL)
         return cli_fail(CLI_EXIT_USAGE, "missing -o OUT.png");
     if (!cli_has_ext(a->out, ".png"))
@@ -186,6 +199,23 @@ static int input_panel(show_state *s, const show_args *a)
     return 0;
 }
 
+/* Panel: a further input, drawn as it is (one gray or RGB image). */
+static int extra_panel(show_state *s, const show_args *a, const char *path)
+{
+    panel *p = &s->panels[s->npanels++];
+    int rank = 0;
+    int st = cli_load_input(path, &p->img, &rank);
+    if (st)
+        return st;
+    if (p->img.n != 1 || (p->img.c != 1 && p->img.c != 3)) {
+        char shape[64];
+        return cli_fail(CLI_EXIT_BAD, "%s: show draws gray or RGB images; this one has shape %s",
+                        path, cli_shape_text(&p->img, rank, shape, sizeof shape));
+    }
+    p->normalize = a->normalize;
+    return 0;
+}
+
 static int make_panels(show_state *s, const show_args *a)
 {
     int c = s->in.c;
@@ -195,6 +225,10 @@ static int make_panels(show_state *s, const show_args *a)
                         cli_shape_text(&s->in, s->in_rank, shape, sizeof shape));
     }
     if (a->nkernels == 0 && c != 1 && c != 3) {
+        if (a->nins > 1)
+            return cli_fail(CLI_EXIT_BAD,
+                            "the first input has %d channels: show draws its channels only "
+                            "when it is the one input", c);
         if (c > MAX_PANELS)
             return cli_fail(CLI_EXIT_BAD, "the input has %d channels; show draws at most %d",
                             c, MAX_PANELS);
@@ -211,6 +245,8 @@ static int make_panels(show_state *s, const show_args *a)
                         "-k needs a gray or RGB input; this one has %d channels (omit -k to "
                         "draw each channel)", c);
     int st = input_panel(s, a);
+    for (int i = 1; st == 0 && i < a->nins; i++)
+        st = extra_panel(s, a, a->ins[i]);
     for (int k = 0; st == 0 && k < a->nkernels; k++)
         st = kernel_panel(s, a, a->kernels[k]);
     return st;
@@ -244,7 +280,7 @@ static void draw_panel(cl_image *canvas, const panel *p, int x0, int scale)
         add = -lo * mul;
     }
     int c = canvas->c;
-    for (int y = 0; y < canvas->h; y++)
+    for (int y = 0; y < p->img.h * scale; y++)
         for (int x = 0; x < p->img.w * scale; x++)
             for (int ch = 0; ch < c; ch++) {
                 int sc = p->img.c == 1 ? 0 : ch;
@@ -255,14 +291,15 @@ static void draw_panel(cl_image *canvas, const panel *p, int x0, int scale)
 
 static int compose(show_state *s, int scale)
 {
-    long width = 0;
+    long width = 0, height = 0;
     int c = 1;
     for (int i = 0; i < s->npanels; i++) {
         width += (long)s->panels[i].img.w * scale + (i ? GAP : 0);
+        if ((long)s->panels[i].img.h * scale > height)
+            height = (long)s->panels[i].img.h * scale;
         if (s->panels[i].img.c == 3)
             c = 3;
     }
-    long height = (long)s->in.h * scale;
     if (width > CL_MAX_DIM || height > CL_MAX_DIM)
         return cli_fail(CLI_EXIT_BAD, "the picture would be %ldx%ld pixels, more than %d",
                         height, width, CL_MAX_DIM);
@@ -287,7 +324,7 @@ int cli_cmd_show(int argc, char **argv)
         return st;
     show_state s;
     memset(&s, 0, sizeof s);
-    st = cli_load_input(a.in, &s.in, &s.in_rank);
+    st = cli_load_input(a.ins[0], &s.in, &s.in_rank);
     if (st == 0)
         st = make_panels(&s, &a);
     if (st == 0)

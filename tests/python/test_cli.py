@@ -153,6 +153,19 @@ class TestPng(CliTestCase):
                 self.assertGreaterEqual(h, img.shape[0])
                 self.assertLessEqual(h, img.shape[0] * 1.5 + 32)
 
+    def test_show_draws_further_inputs_top_aligned(self):
+        g = np.random.default_rng(7)
+        a = self.wd.raw(png_bytes(g.integers(0, 256, size=(40, 64), dtype=np.uint8)), "a", ".png")
+        b = self.wd.raw(png_bytes(g.integers(0, 256, size=(30, 20), dtype=np.uint8)), "b", ".png")
+        out = self.wd.path / "two.png"
+        r = run_cli(["show", a, b, "-k", "box3", "-o", out])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        w, h, _, _ = png_size(out)
+        # three panels (a, b, a*box3) side by side with a narrow gap between
+        # them; the picture is as tall as the tallest panel
+        self.assertEqual(h, 40)
+        self.assertTrue(64 + 20 + 64 < w <= 64 + 20 + 64 + 2 * 16, f"width {w}")
+
     @unittest.skipUnless(IMAGES and IMAGES.is_dir(), "CONVLAB_IMAGES not set")
     def test_show_on_installed_image(self):
         imgs = sorted(IMAGES.rglob("*.png"))
