@@ -34,6 +34,9 @@ FUNCS := conv_output_size get_subimages im_conv flip_kernel pad_image im_conv_op
          threshold_binary to_uint8 conv2d max_pool2d avg_pool2d upsample \
          conv2d_transpose im_conv_fast
 PARTS := a1_windows a2_borders a3_layers a4_fast
+# Where the student implementation is compiled from (the mutant runner points
+# it at a folder of its own).
+STUDENT_DIR ?= assignments
 
 CORE_SRC := $(filter-out harness/ref_%.c,$(wildcard harness/*.c))
 REF_SRC := $(wildcard harness/ref_*.c)
@@ -102,7 +105,7 @@ $(BUILD)/impl/$(1)/%.o: $(2)/%.c $(HEADERS) $(BUILD)/impl/keep.syms $(BUILD)/imp
 	@rm -f $$@.raw $$@.local
 endef
 $(eval $(call impl_rule,solution,solutions))
-$(eval $(call impl_rule,student,assignments))
+$(eval $(call impl_rule,student,$(STUDENT_DIR)))
 
 # --------------------------------------------------------------- drivers
 CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard harness/drivers/cli*.c))

@@ -309,6 +309,20 @@ typedef struct cl_compare_result {
 int cl_compare(const cl_image *expected, const cl_image *got, float atol, float rtol,
                cl_compare_result *r);
 
+/* Deterministic pseudo-random numbers (splitmix64), the same on every
+ * machine: the kit, the student suite and the grader generate identical
+ * inputs from identical seeds. */
+typedef struct cl_rng {
+    uint64_t state;
+} cl_rng;
+void cl_rng_seed(cl_rng *r, uint64_t seed);
+uint64_t cl_rng_next(cl_rng *r);
+int cl_rng_int(cl_rng *r, int lo, int hi);          /* lo..hi inclusive */
+float cl_rng_float(cl_rng *r, float lo, float hi);  /* [lo, hi) on a 2^-24 grid */
+
+/* Allocates out as n x h x w x c filled with values in [lo, hi) from seed. */
+int cl_image_random(cl_image *out, int n, int h, int w, int c, uint64_t seed, float lo, float hi);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t cl_now_ns(void);
 
