@@ -54,7 +54,7 @@ KIT_TESTS := $(BUILD)/kit_tests
 MKIMAGES := $(BUILD)/mkimages
 
 .PHONY: all help deps images demo demo-run check check-all check-unit check-asan \
-        check-python check-stubs clean libs
+        check-python check-stubs clean libs budgets budgets-slow calibrate-budgets check-budgets
 all: $(CONVLAB) $(MKIMAGES)
 
 help:
@@ -63,6 +63,9 @@ help:
 	@echo "make images     gather the test images into build/images"
 	@echo "make demo       build everything and draw the lesson's pictures into build/demo"
 	@echo "make check      the kit's self-test (unit, sweep, golden, sanitizers, Python cross-check)"
+	@echo "make budgets    build the performance budgets program ($(BUDGETS)) for the code in $(STUDENT_DIR)/"
+	@echo "make check-budgets  check the budgets' calibration (tests/budgets/README.md)"
+	@echo "make calibrate-budgets  measure the model and the slow mistakes; print the table"
 	@echo "make clean      remove build/"
 
 # ------------------------------------------------------------------ deps
@@ -116,9 +119,69 @@ $(CONVLAB): $(CLI_OBJ) $(DRIVER_OBJ) $(IMPL_OBJ) \
 $(MKIMAGES): $(BUILD)/obj/harness/drivers/mkimages.o $(BUILD)/libconvlab_core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(KIT_TESTS): $(KIT_TEST_OBJ) $(DRIVER_OBJ) $(IMPL_OBJ) \
+$(KIT_TESTS): $(KIT_TEST_OBJ) $(DRIVER_OBJ) $(IMPL_OBJ) $(BUILD)/obj/harness/drivers/cases.o \
+              $(BUILD)/obj/tests/student/properties.o \
               $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion $(LIBS)
+
+# --------------------------------------------------------------- budgets
+# The local performance budgets (tests/budgets/README.md). $(BUDGETS) links
+# the parts of $(STUDENT_DIR) compiled under their plain names, as in the
+# student bundle: a part that does not compile is left out, and its functions
+# (weak in budgets_ops.c) report "not built". The calibration programs link
+# the model solutions ($(BUDGETS_CAL)/solution) or the model with one part
+# replaced by a slow variant from tests/budgets/slow/FUNCTION.MISTAKE/.
+BUDGETS := $(BUILD)/budgets
+BUDGETS_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard harness/drivers/budgets*.c))
+BUDGETS_LIBS := $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
+BUDGETS_CAL := $(BUILD)/budgets-cal
+SLOW_VARIANTS := $(notdir $(wildcard tests/budgets/slow/*.*))
+PLAIN := $(BUILD)/plain
+
+budgets: $(BUDGETS)
+
+$(BUDGETS): $(BUDGETS_OBJ) $(BUDGETS_LIBS) $(wildcard $(STUDENT_DIR)/*.c) $(HEADERS)
+	@mkdir -p $(BUILD)/budgets-parts
+	@objs=""; for p in $(PARTS); do \
+	  src=$(STUDENT_DIR)/$$p.c; o=$(BUILD)/budgets-parts/$$p.o; rm -f $$o; \
+	  if [ ! -f $$src ]; then echo "budgets: no $$src: its functions are not timed"; \
+	  elif $(CC) $(CFLAGS) -c $$src -o $$o 2>$$o.log; then objs="$$objs $$o"; \
+	  else echo "budgets: $$src does not compile (see $$o.log): its functions are not timed"; fi; \
+	done; \
+	echo "$(CC) $(LDFLAGS) -o $@ $(BUDGETS_OBJ)$$objs $(BUDGETS_LIBS) $(LIBS)"; \
+	$(CC) $(LDFLAGS) -o $@ $(BUDGETS_OBJ) $$objs $(BUDGETS_LIBS) $(LIBS)
+
+# Part files compiled under their plain names (no objcopy renaming).
+$(PLAIN)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# $(call slow_parts,VARIANT): the objects of a variant: its own part files,
+# the model's for the other parts.
+slow_parts = $(foreach p,$(PARTS),$(PLAIN)/$(if $(wildcard tests/budgets/slow/$(1)/$(p).c),tests/budgets/slow/$(1),solutions)/$(p).o)
+
+$(BUDGETS_CAL)/solution/budgets: $(BUDGETS_OBJ) $(PARTS:%=$(PLAIN)/solutions/%.o) $(BUDGETS_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+define slow_rule
+$(BUDGETS_CAL)/$(1)/budgets: $(BUDGETS_OBJ) $(call slow_parts,$(1)) $(BUDGETS_LIBS)
+	@mkdir -p $$(dir $$@)
+	$(CC) $(LDFLAGS) -o $$@ $$^ $(LIBS)
+endef
+$(foreach v,$(SLOW_VARIANTS),$(eval $(call slow_rule,$(v))))
+
+budgets-slow: $(BUDGETS_CAL)/solution/budgets $(SLOW_VARIANTS:%=$(BUDGETS_CAL)/%/budgets)
+
+# The full calibration table (several runs each); prints the figures for
+# tests/budgets/README.md.
+calibrate-budgets: budgets-slow
+	@sh tests/budgets/calibrate.sh --runs 5 $(BUDGETS_CAL)
+
+# The rule of the budgets: the model solutions within 1/3 of each budget,
+# every classic slow mistake over it. Ratios only; re-measures once on failure.
+check-budgets: budgets-slow
+	@sh tests/budgets/calibrate.sh --check $(BUDGETS_CAL)
 
 # ---------------------------------------------------------------- images
 IMAGES := $(BUILD)/images
@@ -140,7 +203,7 @@ demo-run: $(CONVLAB) images
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: check-unit check-stubs check-python check-asan
+check-all: check-unit check-stubs check-suite check-python check-asan
 	@echo "make check: all kit checks passed"
 
 check-unit: $(KIT_TESTS) images
@@ -155,6 +218,102 @@ check-python: $(CONVLAB) images
 
 check-asan:
 	$(MAKE) --no-print-directory SAN=1 check-unit check-stubs
+
+# --------------------------------------------------------- student suite
+# The case table tests/cases.toml drives the student suite (tests/student/,
+# one Criterion program per part) and the grader. build/casegen writes the
+# test lists from it, build/mkexpected (kit only: it links the reference) the
+# expected outputs and the outputs of the known mistakes. Each part program
+# links the core library and only its part file of $(STUDENT_DIR), compiled
+# under its plain names: a part that does not compile costs only that part.
+CASES := tests/cases.toml
+CASES_OBJ := $(BUILD)/obj/harness/drivers/cases.o
+CASEGEN := $(BUILD)/casegen
+MKEXPECTED := $(BUILD)/mkexpected
+EXPECTED ?= $(BUILD)/expected
+FEEDBACK ?= $(BUILD)/feedback
+SUITE := $(BUILD)/suite
+SUITE_GEN := $(SUITE)/gen
+SUITE_PARTS := a1 a2 a3 a4
+SUITE_HEADERS := $(HEADERS) $(wildcard tests/student/*.h)
+# A folder per student folder, so that switching STUDENT_DIR never reuses
+# another folder's objects.
+SUITE_BIN := $(SUITE)/$(subst /,_,$(subst .,_,$(STUDENT_DIR)))
+SUITE_COMMON := $(SUITE)/obj/suite.o $(SUITE)/obj/properties.o $(CASES_OBJ)
+A ?= $(SUITE_PARTS)
+part_file = $(filter $(1)_%,$(PARTS))
+
+.PHONY: expected test suites check-suite
+$(CASEGEN): $(BUILD)/obj/harness/drivers/casegen.o $(CASES_OBJ) $(BUILD)/libconvlab_core.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(MKEXPECTED): $(BUILD)/obj/harness/drivers/mkexpected.o $(CASES_OBJ) \
+               $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(SUITE_GEN)/.stamp: $(CASES) $(CASEGEN)
+	@mkdir -p $(dir $@)
+	$(CASEGEN) $(CASES) $(SUITE_GEN)
+	@touch $@
+
+expected: $(EXPECTED)/.stamp
+$(EXPECTED)/.stamp: $(CASES) $(MKEXPECTED) $(IMAGES)/.stamp
+	@mkdir -p $(dir $@)
+	$(MKEXPECTED) --cases $(CASES) --images $(IMAGES) --out $(EXPECTED)
+	@touch $@
+
+$(SUITE)/obj/%.o: tests/student/%.c $(SUITE_HEADERS) $(SUITE_GEN)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/student -I$(SUITE_GEN) -c $< -o $@
+
+# The part file as it is; on a compile error no stale object or program stays.
+$(SUITE_BIN)/%.o: $(STUDENT_DIR)/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	@rm -f $(SUITE_BIN)/test_$(firstword $(subst _, ,$*))
+	$(CC) $(CFLAGS) -c $< -o $@ || { rm -f $@; exit 1; }
+
+define suite_rule
+$(SUITE_BIN)/test_$(1): $(SUITE)/obj/test_$(1).o $(SUITE_COMMON) $(SUITE_BIN)/$(call part_file,$(1)).o \
+                        $(BUILD)/libconvlab_core.a
+	$(CC) $(LDFLAGS) -o $$@ $$^ -lcriterion $(LIBS) || { rm -f $$@; exit 1; }
+endef
+$(foreach p,$(SUITE_PARTS),$(eval $(call suite_rule,$(p))))
+
+suites: $(A:%=$(SUITE_BIN)/test_%)
+
+# `make test` (A=a1 for one part): builds what compiles (compile errors are
+# shown, then that part scores 0), runs every part, prints the table; fails
+# when any test failed or any part did not compile.
+test: $(EXPECTED)/.stamp $(SUITE_GEN)/.stamp
+	@$(MAKE) --no-print-directory -k -j2 suites STUDENT_DIR=$(STUDENT_DIR) A="$(A)" || true
+	@CONVLAB_IMAGES=$(IMAGES) CONVLAB_EXPECTED=$(EXPECTED) CONVLAB_FEEDBACK=$(FEEDBACK) \
+	  CONVLAB_CASES=$(CASES) CONVLAB_STUDENT_DIR=$(STUDENT_DIR) \
+	  sh tests/student/run_tests.sh $(SUITE_BIN) $(SUITE_GEN)/parts.txt $(A)
+
+# The suite against the model solutions (every test passes) and against the
+# stubs (every test fails with "not implemented yet", none crashes).
+check-suite: $(EXPECTED)/.stamp
+	@$(MAKE) --no-print-directory test STUDENT_DIR=solutions
+	@$(MAKE) --no-print-directory test STUDENT_DIR=assignments > $(SUITE)/stubs.log 2>&1; \
+	for p in $(SUITE_PARTS); do \
+	  f=$(SUITE)/assignments/summary/$$p.txt; \
+	  if [ ! -f $$f ]; then echo "check-suite: the stubs' $$p suite did not finish (see $(SUITE)/stubs.log)"; exit 1; fi; \
+	  read part passed total points possible notimpl crashed < $$f; \
+	  if [ "$$passed" != 0 ] || [ "$$notimpl" != "$$total" ] || [ "$$crashed" != 0 ]; then \
+	    echo "check-suite: stubs of $$p: $$passed passed, $$notimpl of $$total 'not implemented yet', $$crashed crashed (see $(SUITE)/stubs.log)"; exit 1; fi; \
+	  echo "check-suite: stubs of $$p: all $$total tests fail with 'not implemented yet', none crashes"; \
+	done
+
+# --------------------------------------------------------------- mutants
+# The public suite against every wrong implementation in tests/mutants/
+# (tests/mutants/README.md). FILTER=regex picks some (e.g. FILTER=a3).
+# `mutants` also rewrites the results table of tests/mutants/README.md.
+.PHONY: mutants check-mutants
+mutants:
+	@BUILD=$(BUILD) bash tests/mutants/run.sh --update-doc $(FILTER)
+
+check-mutants:
+	@BUILD=$(BUILD) bash tests/mutants/run.sh $(FILTER)
 
 clean:
 	rm -rf build

@@ -21,26 +21,16 @@
 
 /* ------------------------------------------------------------ randomness */
 
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{ /* splitmix64 */
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+typedef cl_rng rng; /* the library's splitmix64: the same inputs on every machine */
 
 static int rng_int(rng *r, int lo, int hi) /* lo..hi inclusive */
 {
-    return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
+    return cl_rng_int(r, lo, hi);
 }
 
 static float rng_float(rng *r, float lo, float hi)
 {
-    return lo + (hi - lo) * (float)((rng_next(r) >> 40) / (double)(1ULL << 24));
+    return cl_rng_float(r, lo, hi);
 }
 
 static void fill_random(rng *r, float *v, size_t count, float lo, float hi)
