@@ -62,6 +62,8 @@ help:
 	@echo "make deps       install the Debian packages the kit needs (as root)"
 	@echo "make images     gather the test images into build/images"
 	@echo "make demo       build everything and draw the lesson's pictures into build/demo"
+	@echo "make test       the student suite on $(STUDENT_DIR)/ (A=a1 for one part), with the points table"
+	@echo "make expected   the expected outputs of tests/cases.toml (into $(EXPECTED))"
 	@echo "make check      the kit's self-test (unit, sweep, golden, sanitizers, Python cross-check)"
 	@echo "make budgets    build the performance budgets program ($(BUDGETS)) for the code in $(STUDENT_DIR)/"
 	@echo "make check-budgets  check the budgets' calibration (tests/budgets/README.md)"
@@ -135,7 +137,7 @@ BUDGETS := $(BUILD)/budgets
 BUDGETS_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard harness/drivers/budgets*.c))
 BUDGETS_LIBS := $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
 BUDGETS_CAL := $(BUILD)/budgets-cal
-SLOW_VARIANTS := $(notdir $(wildcard tests/budgets/slow/*.*))
+SLOW_VARIANTS := $(notdir $(patsubst %/,%,$(wildcard tests/budgets/slow/*.*/)))
 PLAIN := $(BUILD)/plain
 
 budgets: $(BUDGETS)
@@ -217,7 +219,7 @@ check-python: $(CONVLAB) images
 	CONVLAB=$(CONVLAB) CONVLAB_IMAGES=$(IMAGES) $(PYTHON) -m unittest discover -s tests/python -t .
 
 check-asan:
-	$(MAKE) --no-print-directory SAN=1 check-unit check-stubs
+	$(MAKE) --no-print-directory SAN=1 check-unit check-stubs check-suite
 
 # --------------------------------------------------------- student suite
 # The case table tests/cases.toml drives the student suite (tests/student/,
@@ -259,6 +261,7 @@ $(SUITE_GEN)/.stamp: $(CASES) $(CASEGEN)
 expected: $(EXPECTED)/.stamp
 $(EXPECTED)/.stamp: $(CASES) $(MKEXPECTED) $(IMAGES)/.stamp
 	@mkdir -p $(dir $@)
+	@rm -f $(EXPECTED)/*.npy
 	$(MKEXPECTED) --cases $(CASES) --images $(IMAGES) --out $(EXPECTED)
 	@touch $@
 
@@ -281,13 +284,15 @@ $(foreach p,$(SUITE_PARTS),$(eval $(call suite_rule,$(p))))
 
 suites: $(A:%=$(SUITE_BIN)/test_%)
 
-# `make test` (A=a1 for one part): builds what compiles (compile errors are
-# shown, then that part scores 0), runs every part, prints the table; fails
-# when any test failed or any part did not compile.
+# `make test` (A=a1 for one part; ARGS=... adds Criterion options, e.g.
+# ARGS=--verbose): builds what compiles (compile errors are shown, then that
+# part scores 0), runs every part, prints the table; fails when any test
+# failed or any part did not compile.
 test: $(EXPECTED)/.stamp $(SUITE_GEN)/.stamp
-	@$(MAKE) --no-print-directory -k -j2 suites STUDENT_DIR=$(STUDENT_DIR) A="$(A)" || true
+	@$(MAKE) --no-print-directory -k $(if $(filter -j%,$(MAKEFLAGS)),,-j2) suites \
+	  STUDENT_DIR=$(STUDENT_DIR) A="$(A)" || true
 	@CONVLAB_IMAGES=$(IMAGES) CONVLAB_EXPECTED=$(EXPECTED) CONVLAB_FEEDBACK=$(FEEDBACK) \
-	  CONVLAB_CASES=$(CASES) CONVLAB_STUDENT_DIR=$(STUDENT_DIR) \
+	  CONVLAB_CASES=$(CASES) CONVLAB_STUDENT_DIR=$(STUDENT_DIR) CONVLAB_TEST_ARGS="$(ARGS)" \
 	  sh tests/student/run_tests.sh $(SUITE_BIN) $(SUITE_GEN)/parts.txt $(A)
 
 # The suite against the model solutions (every test passes) and against the

@@ -72,8 +72,7 @@ static int read_name(const parser *p, const char *s, char *buf, size_t size, con
                      const char *what)
 {
     size_t n = 0;
-    if (*s == '"' || *s == '\'')
-        return perr(p, "quoted names are not supported: %s", what);
+    if (*s == '"' || *s == '\'') return perr(p, "quoted names are not supported: %s", what);
     while (is_bare((unsigned char)s[n])) n++;
     if (n == 0) return perr(p, "expected a name made of letters, digits, _ or -: %s", what);
     if (n >= size) return perr(p, "name too long: %s", what);
@@ -107,7 +106,8 @@ static int parse_header(parser *p, const char *s)
         return perr(p, "table name already used as a key: %s", name);
     header *h = find_header(p, name);
     if (h && (!array || !h->is_array))
-        return perr(p, "table %s defined %s", name, h->is_array == array ? "twice" : "both as [t] and [[t]]");
+        return perr(p, "table %s defined %s", name,
+                    h->is_array == array ? "twice" : "both as [t] and [[t]]");
     if (!h) {
         if (p->nheaders == (int)(sizeof p->headers / sizeof p->headers[0]))
             return perr(p, "too many different tables");
@@ -127,7 +127,8 @@ static int parse_string(const parser *p, const char *s, char *buf, size_t size, 
     size_t n = 0;
     for (;; s++) {
         char ch = *s;
-        if (ch == '\0') return perr(p, "unterminated string (multi-line strings are not supported)");
+        if (ch == '\0')
+            return perr(p, "unterminated string (multi-line strings are not supported)");
         if (ch == '"') break;
         if ((unsigned char)ch < 0x20 && ch != '\t') return perr(p, "control character in a string");
         if (ch == '\\') {
@@ -137,7 +138,9 @@ static int parse_string(const parser *p, const char *s, char *buf, size_t size, 
             case '\\': ch = '\\'; break;
             case 'n': ch = '\n'; break;
             case 't': ch = '\t'; break;
-            default: return perr(p, "unsupported escape \\%c in a string (use \\\" \\\\ \\n \\t)", *s ? *s : ' ');
+            default:
+                return perr(p, "unsupported escape \\%c in a string (use \\\" \\\\ \\n \\t)",
+                            *s ? *s : ' ');
             }
         }
         if (n + 1 >= size) return perr(p, "string too long (at most 511 bytes)");
@@ -191,7 +194,8 @@ static int parse_value(parser *p, const char *s, cl_toml_entry *e, const char **
     case '\0': return perr(p, "missing value after =");
     case '[': return perr(p, "arrays are not supported (key %s)", e->key);
     case '{': return perr(p, "inline tables are not supported (key %s)", e->key);
-    case '\'': return perr(p, "literal strings '...' are not supported, use \"...\" (key %s)", e->key);
+    case '\'':
+        return perr(p, "literal strings '...' are not supported, use \"...\" (key %s)", e->key);
     case '"':
         if (strncmp(s, "\"\"\"", 3) == 0)
             return perr(p, "multi-line strings are not supported (key %s)", e->key);
@@ -314,8 +318,8 @@ static int type_error(const cl_toml *t, const cl_toml_entry *e, const char *want
                    e->is_string ? "\"" : "", e->value, e->is_string ? "\"" : "");
 }
 
-int cl_toml_string(const cl_toml *t, const char *table, int index, const char *key,
-                   const char *def, char *buf, size_t size)
+int cl_toml_string(const cl_toml *t, const char *table, int index, const char *key, const char *def,
+                   char *buf, size_t size)
 {
     const cl_toml_entry *e = cl_toml_find(t, table, index, key);
     if (e && !e->is_string) return type_error(t, e, "a string");

@@ -118,7 +118,7 @@ static int read_defaults(const cl_toml *t, bud_spec *d)
 
 /* Reads every budget of the table (all of them, so that a broken entry is
  * reported even with --only) into a malloc'ed array. */
-static int read_specs(const char *path, bud_spec **specs, int *count, int *repeats)
+static int read_specs(const char *path, bud_spec **specs, int *count)
 {
     cl_toml t;
     int st = cl_toml_read(path, &t);
@@ -135,7 +135,6 @@ static int read_specs(const char *path, bud_spec **specs, int *count, int *repea
         (*specs)[i] = d;
         st = bud_spec_read(&t, i, &(*specs)[i]);
     }
-    *repeats = d.repeats;
     cl_toml_free(&t);
     if (st != CL_OK) {
         free(*specs);
@@ -145,6 +144,25 @@ static int read_specs(const char *path, bud_spec **specs, int *count, int *repea
 }
 
 /* ----------------------------------------------------------- the report */
+
+/* The title of the section, with the K of the selected budgets ("best of
+ * 5", or "best of 5 to 11" when the table gives some budgets more runs). */
+static void print_header(const bud_spec *specs, const int *ran, int count)
+{
+    int lo = 0, hi = 0;
+    for (int i = 0; i < count; i++) {
+        if (!ran[i])
+            continue;
+        if (lo == 0 || specs[i].repeats < lo)
+            lo = specs[i].repeats;
+        if (specs[i].repeats > hi)
+            hi = specs[i].repeats;
+    }
+    printf("Performance budgets (time / reference time on a large input, best of %d", lo);
+    if (hi > lo)
+        printf(" to %d", hi);
+    printf(", interleaved)\n");
+}
 
 /* One line of the section; details of a failure on the next line. */
 static void print_result(const bud_spec *s, const bud_result *r)
@@ -231,19 +249,21 @@ static int write_json(const char *path, const bud_spec *specs, const bud_result 
 
 /* Runs the budgets selected by --only; *kit_failed when any budget could not
  * be measured because of the kit. */
-static int run_all(const bud_args *a, const bud_spec *specs, int count, int repeats,
-                   bud_result *results, int *ran, int *kit_failed)
+static int run_all(const bud_args *a, const bud_spec *specs, int count, bud_result *results,
+                   int *ran, int *kit_failed)
 {
     int selected = 0;
     *kit_failed = 0;
-    printf("Performance budgets (time / reference time on a large input, best of %d, "
-           "interleaved)\n",
-           repeats);
     for (int i = 0; i < count; i++) {
         ran[i] = a->only == NULL || strcmp(a->only, specs[i].function) == 0;
+        selected += ran[i];
+    }
+    if (selected == 0)
+        return cl_fail(CL_E_ARG, "no budget for function '%s' in the table", a->only);
+    print_header(specs, ran, count);
+    for (int i = 0; i < count; i++) {
         if (!ran[i])
             continue;
-        selected++;
         int st = bud_run(&specs[i], &results[i]);
         if (st != CL_OK) {
             results[i].verdict = BUD_KIT_ERROR;
@@ -253,8 +273,6 @@ static int run_all(const bud_args *a, const bud_spec *specs, int count, int repe
             *kit_failed = 1;
         print_result(&specs[i], &results[i]);
     }
-    if (selected == 0)
-        return cl_fail(CL_E_ARG, "no budget for function '%s' in the table", a->only);
     return CL_OK;
 }
 
@@ -266,8 +284,8 @@ int main(int argc, char **argv)
         return st < 0 ? 0 : st;
 
     bud_spec *specs = NULL;
-    int count = 0, repeats = 0, kit_failed = 0;
-    if (read_specs(a.table, &specs, &count, &repeats) != CL_OK) {
+    int count = 0, kit_failed = 0;
+    if (read_specs(a.table, &specs, &count) != CL_OK) {
         fprintf(stderr, "budgets: %s\n", cl_last_error());
         return EXIT_KIT;
     }
@@ -276,7 +294,7 @@ int main(int argc, char **argv)
     if (results == NULL || ran == NULL)
         st = cl_fail(CL_E_NOMEM, "no memory for %d results", count);
     else
-        st = run_all(&a, specs, count, repeats, results, ran, &kit_failed);
+        st = run_all(&a, specs, count, results, ran, &kit_failed);
     if (st == CL_OK && a.json != NULL)
         st = write_json(a.json, specs, results, ran, count);
     if (st != CL_OK)

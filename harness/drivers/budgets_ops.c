@@ -26,6 +26,7 @@
  */
 #include "budgets.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,20 +275,42 @@ static int read_int(const cl_toml *t, int index, const char *key, int lo, bud_sp
     return st;
 }
 
-/* mode/padding, border and interp: names as on the command line. */
-static int read_names(const cl_toml *t, int index, bud_spec *s)
+/* A name key (mode, border, interp) parsed with the library's parser;
+ * absent gives def. The parser's message gets the file and line. */
+static int read_name(const cl_toml *t, int index, const char *key, const char *def,
+                     const bud_spec *s, int (*parse)(const char *, void *), void *out)
 {
     char text[32];
-    int st;
+    int st = cl_toml_string(t, "budget", index, key, def, text, sizeof text);
+    if (st == CL_OK && parse(text, out) != CL_OK)
+        st = cl_fail(CL_E_FORMAT, "%s:%d: %s", t->path, key_line(t, index, key, s),
+                     cl_last_error());
+    return st;
+}
+
+/* Adapters from the typed parsers of convlab.h to read_name's. */
+static int parse_mode(const char *text, void *out)
+{
+    return cl_mode_parse(text, out);
+}
+static int parse_border(const char *text, void *out)
+{
+    return cl_border_parse(text, out);
+}
+static int parse_interp(const char *text, void *out)
+{
+    return cl_interp_parse(text, out);
+}
+
+/* mode (im_conv_opts) or padding (layers), border and interp: names as on
+ * the command line ("same", "reflect101", "bilinear"). */
+static int read_names(const cl_toml *t, int index, bud_spec *s)
+{
     const char *mode_key = cl_toml_find(t, "budget", index, "padding") ? "padding" : "mode";
-    if ((st = cl_toml_string(t, "budget", index, mode_key, "valid", text, sizeof text)) != CL_OK ||
-        (st = cl_mode_parse(text, &s->mode)) != CL_OK)
-        return st;
-    if ((st = cl_toml_string(t, "budget", index, "border", "zero", text, sizeof text)) != CL_OK ||
-        (st = cl_border_parse(text, &s->border)) != CL_OK)
-        return st;
-    if ((st = cl_toml_string(t, "budget", index, "interp", "nearest", text, sizeof text)) != CL_OK ||
-        (st = cl_interp_parse(text, &s->interp)) != CL_OK)
+    int st;
+    if ((st = read_name(t, index, mode_key, "valid", s, parse_mode, &s->mode)) != CL_OK ||
+        (st = read_name(t, index, "border", "zero", s, parse_border, &s->border)) != CL_OK ||
+        (st = read_name(t, index, "interp", "nearest", s, parse_interp, &s->interp)) != CL_OK)
         return st;
     return CL_OK;
 }
@@ -337,22 +360,49 @@ int bud_spec_read(const cl_toml *t, int index, bud_spec *s)
     return CL_OK;
 }
 
+/* Appends printf-style text at *len of buf (size), truncating safely. */
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+    if (*len >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(buf + *len, size - *len, fmt, ap);
+    va_end(ap);
+    *len = n < 0 ? size : *len + (size_t)n;
+}
+
 const char *bud_spec_input_str(const bud_spec *s, char *buf, size_t size)
 {
     const bud_op *op = op_find(s->function);
-    int len = s->n == 1 ? snprintf(buf, size, "%dx%dx%d", s->h, s->w, s->c)
-                        : snprintf(buf, size, "%dx%dx%dx%d", s->n, s->h, s->w, s->c);
-    if (len < 0 || (size_t)len >= size || op == NULL)
+    size_t len = 0;
+    buf[0] = '\0';
+    if (s->n == 1)
+        append(buf, size, &len, "%dx%dx%d", s->h, s->w, s->c);
+    else
+        append(buf, size, &len, "%dx%dx%dx%d", s->n, s->h, s->w, s->c);
+    if (op == NULL)
         return buf;
     if (word_in("kernel", op->keys))
-        len += snprintf(buf + len, size - (size_t)len, ", kernel %dx%d", s->kh, s->kw);
-    if (word_in("filters", op->keys) && (size_t)len < size)
-        len += snprintf(buf + len, size - (size_t)len, ", %d filters", s->filters);
-    if (word_in("pool", op->keys) && (size_t)len < size)
-        len += snprintf(buf + len, size - (size_t)len, ", pool %dx%d", s->ph, s->pw);
-    if (word_in("factor", op->keys) && (size_t)len < size)
-        snprintf(buf + len, size - (size_t)len, ", factor %d %s", s->factor,
-                 cl_interp_name(s->interp));
+        append(buf, size, &len, ", kernel %dx%d", s->kh, s->kw);
+    if (word_in("filters", op->keys))
+        append(buf, size, &len, ", %d filters", s->filters);
+    if (word_in("pool", op->keys))
+        append(buf, size, &len, ", pool %dx%d", s->ph, s->pw);
+    if (word_in("stride", op->keys) && s->stride > 0)
+        append(buf, size, &len, ", stride %d", s->stride);
+    if (word_in("mode", op->keys))
+        append(buf, size, &len, ", %s, %s border", cl_mode_name(s->mode),
+               cl_border_name(s->border));
+    if (word_in("padding", op->keys))
+        append(buf, size, &len, ", %s padding", cl_mode_name(s->mode));
+    if (word_in("factor", op->keys))
+        append(buf, size, &len, ", factor %d, %s", s->factor, cl_interp_name(s->interp));
     return buf;
 }
 
@@ -394,7 +444,7 @@ int bud_case_new(const bud_spec *s, bud_case **out)
     int st = k->op ? CL_OK : cl_fail(CL_E_ARG, "no budget is known for '%s'", s->function);
     if (st == CL_OK)
         st = cl_image_random(&k->img, s->n, s->h, s->w, s->c, s->seed, 0.0f, 1.0f);
-    if (st == CL_OK && word_in("kernel", k->op->keys) && k->op->sum == SUM_KERNEL)
+    if (st == CL_OK && k->op->sum == SUM_KERNEL)
         st = cl_image_random(&k->kernel, 1, s->kh, s->kw, 1, s->seed + 1, -1.0f, 1.0f);
     if (st == CL_OK && k->op->sum == SUM_WEIGHTS)
         st = make_weights(k);

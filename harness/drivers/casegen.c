@@ -28,10 +28,14 @@ static void put_c_string(char *buf, size_t size, const char *s)
 {
     size_t n = strlen(buf);
     for (; *s && n + 5 < size; s++) {
-        if (*s == '"' || *s == '\\') buf[n++] = '\\', buf[n++] = *s;
-        else if (*s == '\n') buf[n++] = '\\', buf[n++] = 'n';
-        else if (*s == '\t') buf[n++] = ' ';
-        else buf[n++] = *s;
+        if (*s == '"' || *s == '\\')
+            buf[n++] = '\\', buf[n++] = *s;
+        else if (*s == '\n')
+            buf[n++] = '\\', buf[n++] = 'n';
+        else if (*s == '\t')
+            buf[n++] = ' ';
+        else
+            buf[n++] = *s;
     }
     buf[n] = '\0';
 }

@@ -33,20 +33,13 @@ typedef struct fn_info {
 
 /* In the order of cl_fn. */
 static const fn_info fns[CL_FN_COUNT] = {
-    {"conv_output_size", "a1", "a1_windows.c", 5},
-    {"get_subimages", "a1", "a1_windows.c", 10},
-    {"im_conv", "a1", "a1_windows.c", 10},
-    {"flip_kernel", "a2", "a2_borders.c", 3},
-    {"pad_image", "a2", "a2_borders.c", 7},
-    {"im_conv_opts", "a2", "a2_borders.c", 10},
-    {"threshold_binary", "a2", "a2_borders.c", 2},
-    {"to_uint8", "a2", "a2_borders.c", 3},
-    {"conv2d", "a3", "a3_layers.c", 10},
-    {"max_pool2d", "a3", "a3_layers.c", 4},
-    {"avg_pool2d", "a3", "a3_layers.c", 4},
-    {"upsample", "a3", "a3_layers.c", 6},
-    {"conv2d_transpose", "a3", "a3_layers.c", 6},
-    {"im_conv_fast", "a4", "a4_fast.c", 5},
+    {"conv_output_size", "a1", "a1_windows.c", 5}, {"get_subimages", "a1", "a1_windows.c", 10},
+    {"im_conv", "a1", "a1_windows.c", 10},         {"flip_kernel", "a2", "a2_borders.c", 3},
+    {"pad_image", "a2", "a2_borders.c", 7},        {"im_conv_opts", "a2", "a2_borders.c", 10},
+    {"threshold_binary", "a2", "a2_borders.c", 2}, {"to_uint8", "a2", "a2_borders.c", 3},
+    {"conv2d", "a3", "a3_layers.c", 10},           {"max_pool2d", "a3", "a3_layers.c", 4},
+    {"avg_pool2d", "a3", "a3_layers.c", 4},        {"upsample", "a3", "a3_layers.c", 6},
+    {"conv2d_transpose", "a3", "a3_layers.c", 6},  {"im_conv_fast", "a4", "a4_fast.c", 5},
 };
 
 static int fn_ok(cl_fn fn)
@@ -54,10 +47,22 @@ static int fn_ok(cl_fn fn)
     return (int)fn >= 0 && fn < CL_FN_COUNT;
 }
 
-const char *cl_fn_name(cl_fn fn) { return fn_ok(fn) ? fns[fn].name : "(unknown function)"; }
-const char *cl_fn_part(cl_fn fn) { return fn_ok(fn) ? fns[fn].part : ""; }
-const char *cl_fn_file(cl_fn fn) { return fn_ok(fn) ? fns[fn].file : ""; }
-double cl_fn_points(cl_fn fn) { return fn_ok(fn) ? fns[fn].points : 0; }
+const char *cl_fn_name(cl_fn fn)
+{
+    return fn_ok(fn) ? fns[fn].name : "(unknown function)";
+}
+const char *cl_fn_part(cl_fn fn)
+{
+    return fn_ok(fn) ? fns[fn].part : "";
+}
+const char *cl_fn_file(cl_fn fn)
+{
+    return fn_ok(fn) ? fns[fn].file : "";
+}
+double cl_fn_points(cl_fn fn)
+{
+    return fn_ok(fn) ? fns[fn].points : 0;
+}
 
 int cl_fn_parse(const char *name, cl_fn *out)
 {
@@ -108,12 +113,14 @@ static int parse_random_opts(const char *s, uint64_t *seed, float *lo, float *hi
         errno = 0;
         if (strcmp(key, "seed") == 0) {
             unsigned long long u = strtoull(v, &e, 10);
-            if (e == v || !isdigit((unsigned char)*v) || errno) return cl_fail(CL_E_ARG, "bad seed \"%s\"", v);
+            if (e == v || !isdigit((unsigned char)*v) || errno)
+                return cl_fail(CL_E_ARG, "bad seed \"%s\"", v);
             *seed = u;
             have_seed = 1;
         } else if (strcmp(key, "lo") == 0 || strcmp(key, "hi") == 0 || strcmp(key, "step") == 0) {
             double d = strtod(v, &e);
-            if (e == v || !isfinite(d)) return cl_fail(CL_E_ARG, "bad number for %s in \"%s\"", key, v);
+            if (e == v || !isfinite(d))
+                return cl_fail(CL_E_ARG, "bad number for %s in \"%s\"", key, v);
             *(key[0] == 'l' ? lo : key[0] == 'h' ? hi : step) = (float)d;
         } else {
             return cl_fail(CL_E_ARG, "unknown option \"%s\" (seed, lo, hi, step)", key);
@@ -250,7 +257,8 @@ int cl_input_load(const cl_input_spec *s, const char *images_dir, cl_image *out)
     case CL_INPUT_FILE: return load_file(s, images_dir, out);
     case CL_INPUT_RAMP:
         st = cl_image_alloc(out, s->n, s->rh, s->rw, s->c);
-        for (size_t i = 0; st == CL_OK && i < cl_image_count(out); i++) out->data[i] = (float)(i + 1);
+        for (size_t i = 0; st == CL_OK && i < cl_image_count(out); i++)
+            out->data[i] = (float)(i + 1);
         return st;
     case CL_INPUT_RANDOM:
         st = cl_image_random(out, s->n, s->rh, s->rw, s->c, s->seed, s->lo, s->hi);
@@ -264,13 +272,15 @@ int cl_input_load(const cl_input_spec *s, const char *images_dir, cl_image *out)
 /* ================================================ kernels, weights, bias */
 
 /* "random:AxB...@seed=S[,lo,hi]" with exactly nd dims; fills dims, seed, lo, hi. */
-static int parse_random_dims(const char *text, int nd, int *dims, uint64_t *seed, float *lo, float *hi)
+static int parse_random_dims(const char *text, int nd, int *dims, uint64_t *seed, float *lo,
+                             float *hi)
 {
     int got;
     const char *end;
     float step = 0;
     *lo = -1.0f, *hi = 1.0f;
-    if (strncmp(text, "random:", 7) != 0) return cl_fail(CL_E_ARG, "\"%s\": expected random:...", text);
+    if (strncmp(text, "random:", 7) != 0)
+        return cl_fail(CL_E_ARG, "\"%s\": expected random:...", text);
     int st = parse_dims(text + 7, dims, 4, &got, &end);
     if (st == CL_OK && got != nd) st = cl_fail(CL_E_ARG, "expected %d sizes", nd);
     if (st == CL_OK && *end != '@') st = cl_fail(CL_E_ARG, "expected @seed=S after the sizes");
@@ -299,7 +309,8 @@ static int weights_spec(const char *text, int transposed, cl_weights *out)
     float lo, hi;
     int st = parse_random_dims(text, 4, d, &seed, &lo, &hi);
     if (st != CL_OK) return st;
-    st = transposed ? cl_weights_alloc(out, d[0], d[1], d[3], d[2]) : cl_weights_alloc(out, d[0], d[1], d[2], d[3]);
+    st = transposed ? cl_weights_alloc(out, d[0], d[1], d[3], d[2])
+                    : cl_weights_alloc(out, d[0], d[1], d[2], d[3]);
     cl_rng r;
     cl_rng_seed(&r, seed);
     for (size_t i = 0, n = (size_t)d[0] * d[1] * d[2] * d[3]; st == CL_OK && i < n; i++)
@@ -312,7 +323,8 @@ static int bias_spec(const char *text, int n, float **out)
 {
     uint64_t seed;
     float lo = -1.0f, hi = 1.0f, step = 0;
-    if (strncmp(text, "random@", 7) != 0) return cl_fail(CL_E_ARG, "bias \"%s\": expected random@seed=S", text);
+    if (strncmp(text, "random@", 7) != 0)
+        return cl_fail(CL_E_ARG, "bias \"%s\": expected random@seed=S", text);
     int st = parse_random_opts(text + 7, &seed, &lo, &hi, &step);
     if (st != CL_OK) return cl_fail(st, "bias \"%s\": %s", text, cl_last_error());
     *out = malloc((size_t)n * sizeof **out);
@@ -414,7 +426,8 @@ int cl_args_parse(const char *text, cl_case_args *a)
     if (!text) return CL_OK;
     if (strlen(text) >= sizeof buf) return cl_fail(CL_E_ARG, "args too long");
     memcpy(buf, text, strlen(text) + 1);
-    for (char *save = NULL, *tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+    for (char *save = NULL, *tok = strtok_r(buf, " \t", &save); tok;
+         tok = strtok_r(NULL, " \t", &save)) {
         char *eq = strchr(tok, '=');
         if (!eq) return cl_fail(CL_E_ARG, "args \"%s\": expected key=value, got \"%s\"", text, tok);
         *eq = '\0';
@@ -426,11 +439,21 @@ int cl_args_parse(const char *text, cl_case_args *a)
     return CL_OK;
 }
 
+int cl_case_size_row(const cl_case_args *a, int row, int *in, int *k, int *stride)
+{
+    if (row < 0 || a->nins * a->nks * a->nstrides <= row) return 0;
+    *stride = a->strides[row % a->nstrides];
+    *k = a->ks[row / a->nstrides % a->nks];
+    *in = a->ins[row / a->nstrides / a->nks];
+    return 1;
+}
+
 /* ================================================================ table */
 
-static const char *const case_keys[] = {"id",    "function", "points",   "description", "visibility",
-                                        "kind",  "input",    "args",     "mistakes",    "property"};
-static const char *const visibilities[] = {"visible", "hidden", "after_due_date", "after_published"};
+static const char *const case_keys[] = {"id",   "function", "points", "description", "visibility",
+                                        "kind", "input",    "args",   "mistakes",    "property"};
+static const char *const visibilities[] = {"visible", "hidden", "after_due_date",
+                                           "after_published"};
 
 static int in_list(const char *s, const char *const *list, int n)
 {
@@ -456,18 +479,25 @@ static int read_fields(const cl_toml *t, int i, cl_case *c)
     if (st == CL_OK && !cl_toml_find(t, "case", i, "points"))
         st = cl_fail(CL_E_FORMAT, "%s: case %s has no points", t->path, c->id);
     if (st == CL_OK) st = cl_toml_double(t, "case", i, "points", 0, &c->points);
-    if (st == CL_OK) st = cl_toml_require_string(t, "case", i, "description", c->description, sizeof c->description);
-    if (st == CL_OK) st = cl_toml_string(t, "case", i, "visibility", "visible", c->visibility, sizeof c->visibility);
+    if (st == CL_OK)
+        st = cl_toml_require_string(t, "case", i, "description", c->description,
+                                    sizeof c->description);
+    if (st == CL_OK)
+        st = cl_toml_string(t, "case", i, "visibility", "visible", c->visibility,
+                            sizeof c->visibility);
     if (st == CL_OK) st = cl_toml_require_string(t, "case", i, "kind", kind, sizeof kind);
     if (st == CL_OK) st = cl_toml_string(t, "case", i, "input", "-", c->input, sizeof c->input);
     if (st == CL_OK) st = cl_toml_string(t, "case", i, "args", "", c->args, sizeof c->args);
-    if (st == CL_OK) st = cl_toml_string(t, "case", i, "mistakes", "", c->mistakes, sizeof c->mistakes);
-    if (st == CL_OK) st = cl_toml_string(t, "case", i, "property", "", c->property, sizeof c->property);
+    if (st == CL_OK)
+        st = cl_toml_string(t, "case", i, "mistakes", "", c->mistakes, sizeof c->mistakes);
+    if (st == CL_OK)
+        st = cl_toml_string(t, "case", i, "property", "", c->property, sizeof c->property);
     if (st != CL_OK) return st;
     if (cl_fn_parse(fn, &c->fn) != CL_OK)
         return cl_fail(CL_E_FORMAT, "%s:%d: unknown function \"%s\"", t->path, c->line, fn);
     if (strcmp(kind, "compare") && strcmp(kind, "property"))
-        return cl_fail(CL_E_FORMAT, "%s:%d: kind must be compare or property, got \"%s\"", t->path, c->line, kind);
+        return cl_fail(CL_E_FORMAT, "%s:%d: kind must be compare or property, got \"%s\"", t->path,
+                       c->line, kind);
     c->kind = kind[0] == 'c' ? CL_CASE_COMPARE : CL_CASE_PROPERTY;
     return CL_OK;
 }
@@ -480,7 +510,8 @@ static int check_id(cl_case *c)
     const char *name = c->id + np + 1 + nf + 1;
     if (strncmp(c->id, part, np) || c->id[np] != '.' || strncmp(c->id + np + 1, fn, nf) ||
         c->id[np + 1 + nf] != '.' || !is_identifier(name) || strlen(name) >= sizeof c->name)
-        return cl_fail(CL_E_FORMAT, "id \"%s\" must be %s.%s.NAME with NAME a C identifier", c->id, part, fn);
+        return cl_fail(CL_E_FORMAT, "id \"%s\" must be %s.%s.NAME with NAME a C identifier", c->id,
+                       part, fn);
     snprintf(c->part, sizeof c->part, "%s", part);
     snprintf(c->name, sizeof c->name, "%s", name);
     snprintf(c->test_name, sizeof c->test_name, "%s_%s", fn, name);
@@ -493,7 +524,9 @@ static const char *missing_arg(cl_fn fn, const cl_input_spec *in, const cl_case_
     int has_in = in->kind != CL_INPUT_NONE;
     switch (fn) {
     case CL_FN_CONV_OUTPUT_SIZE:
-        return has_in ? "no input (use input = \"-\")" : (!a->nins || !a->nks || !a->nstrides) ? "ins=, ks= and strides=" : NULL;
+        return has_in                                  ? "no input (use input = \"-\")"
+               : (!a->nins || !a->nks || !a->nstrides) ? "ins=, ks= and strides="
+                                                       : NULL;
     case CL_FN_GET_SUBIMAGES: return !has_in ? "an input" : !a->kh ? "ksize=" : NULL;
     case CL_FN_IM_CONV:
     case CL_FN_IM_CONV_FAST:
@@ -515,10 +548,14 @@ static int check_case(const cl_case *c)
     cl_case_args a;
     if (!(c->points > 0) || !isfinite(c->points)) return cl_fail(CL_E_FORMAT, "points must be > 0");
     if (!in_list(c->visibility, visibilities, COUNT(visibilities)))
-        return cl_fail(CL_E_FORMAT, "visibility must be visible, hidden, after_due_date or after_published");
-    if (cl_input_parse(c->input, &in) != CL_OK || cl_args_parse(c->args, &a) != CL_OK) return CL_E_FORMAT;
+        return cl_fail(CL_E_FORMAT,
+                       "visibility must be visible, hidden, after_due_date or after_published");
+    if (cl_input_parse(c->input, &in) != CL_OK || cl_args_parse(c->args, &a) != CL_OK)
+        return CL_E_FORMAT;
+    if (a.bias[0] && !a.w[0]) return cl_fail(CL_E_FORMAT, "bias= needs w= (its length is cout)");
     if (c->kind == CL_CASE_PROPERTY) {
-        if (!is_identifier(c->property)) return cl_fail(CL_E_FORMAT, "a property case needs property = NAME");
+        if (!is_identifier(c->property))
+            return cl_fail(CL_E_FORMAT, "a property case needs property = NAME");
         if (c->mistakes[0]) return cl_fail(CL_E_FORMAT, "mistakes are for compare cases");
         return CL_OK;
     }
@@ -527,7 +564,8 @@ static int check_case(const cl_case *c)
     if (need) return cl_fail(CL_E_FORMAT, "%s needs %s", cl_fn_name(c->fn), need);
     char tag[48];
     for (int i = 0; cl_case_mistake(c, i, tag, sizeof tag); i++)
-        if (!cl_mistake_sentence(tag)[0]) return cl_fail(CL_E_FORMAT, "unknown mistake tag \"%s\"", tag);
+        if (!cl_mistake_sentence(tag)[0])
+            return cl_fail(CL_E_FORMAT, "unknown mistake tag \"%s\"", tag);
     return CL_OK;
 }
 
@@ -536,7 +574,8 @@ static int check_keys(const cl_toml *t)
     for (int i = 0; i < t->count; i++) {
         const cl_toml_entry *e = &t->entries[i];
         if (strcmp(e->table, "case") != 0)
-            return cl_fail(CL_E_FORMAT, "%s:%d: only [[case]] tables belong here", t->path, e->line);
+            return cl_fail(CL_E_FORMAT, "%s:%d: only [[case]] tables belong here", t->path,
+                           e->line);
         if (!in_list(e->key, case_keys, COUNT(case_keys)))
             return cl_fail(CL_E_FORMAT, "%s:%d: unknown key %s", t->path, e->line, e->key);
     }
@@ -550,7 +589,8 @@ static int check_unique(const cl_case_table *t, int i)
             return cl_fail(CL_E_FORMAT, "id also used at line %d", t->cases[j].line);
         if (strcmp(t->cases[j].part, t->cases[i].part) == 0 &&
             strcmp(t->cases[j].test_name, t->cases[i].test_name) == 0)
-            return cl_fail(CL_E_FORMAT, "test name %s also used at line %d", t->cases[i].test_name, t->cases[j].line);
+            return cl_fail(CL_E_FORMAT, "test name %s also used at line %d", t->cases[i].test_name,
+                           t->cases[j].line);
     }
     return CL_OK;
 }
@@ -577,7 +617,8 @@ int cl_case_table_read(const char *path, cl_case_table *out)
         if (st == CL_OK) st = check_case(c);
         out->count = i + 1;
         if (st == CL_OK) st = check_unique(out, i);
-        if (st != CL_OK) st = cl_fail(st, "%s:%d: case %s: %s", path, c->line, c->id, cl_last_error());
+        if (st != CL_OK)
+            st = cl_fail(st, "%s:%d: case %s: %s", path, c->line, c->id, cl_last_error());
     }
     cl_toml_free(&t);
     if (st != CL_OK) cl_case_table_free(out);
@@ -614,7 +655,8 @@ int cl_case_mistake(const cl_case *c, int i, char *buf, size_t size)
     }
 }
 
-const char *cl_case_expected_path(char *buf, size_t size, const char *dir, const char *id, const char *tag)
+const char *cl_case_expected_path(char *buf, size_t size, const char *dir, const char *id,
+                                  const char *tag)
 {
     if (tag)
         snprintf(buf, size, "%s/%s.%s.npy", dir, id, tag);
@@ -625,20 +667,20 @@ const char *cl_case_expected_path(char *buf, size_t size, const char *dir, const
 
 /* ========================================================== loading a case */
 
-static int load_parts(const cl_case *c, cl_fn fn, const char *images_dir, cl_case_data *d)
+static int load_parts(cl_fn fn, const char *images_dir, cl_case_data *d)
 {
     int st = CL_OK;
     if (d->spec.kind != CL_INPUT_NONE) st = cl_input_load(&d->spec, images_dir, &d->input);
     if (st == CL_OK && d->args.k[0]) st = cl_kernel_spec(d->args.k, &d->kernel);
     if (st == CL_OK && fn == CL_FN_FLIP_KERNEL && !d->args.flip && d->spec.kind == CL_INPUT_NONE)
         st = cl_image_copy(&d->input, &d->kernel);
-    if (st == CL_OK && d->args.w[0]) st = weights_spec(d->args.w, fn == CL_FN_CONV2D_TRANSPOSE, &d->weights);
+    if (st == CL_OK && d->args.w[0])
+        st = weights_spec(d->args.w, fn == CL_FN_CONV2D_TRANSPOSE, &d->weights);
     if (st == CL_OK && d->args.bias[0]) {
         if (!d->weights.data) return cl_fail(CL_E_ARG, "bias= needs w=");
         d->nbias = d->weights.cout;
         st = bias_spec(d->args.bias, d->nbias, &d->bias);
     }
-    (void)c;
     return st;
 }
 
@@ -647,9 +689,10 @@ int cl_case_load(const cl_case *c, const char *images_dir, cl_case_data *d)
     memset(d, 0, sizeof *d);
     int st = cl_input_parse(c->input, &d->spec);
     if (st == CL_OK) st = cl_args_parse(c->args, &d->args);
-    if (st == CL_OK && !d->args.has_stride && (c->fn == CL_FN_MAX_POOL2D || c->fn == CL_FN_AVG_POOL2D))
+    if (st == CL_OK && !d->args.has_stride &&
+        (c->fn == CL_FN_MAX_POOL2D || c->fn == CL_FN_AVG_POOL2D))
         d->args.sy = d->args.ph, d->args.sx = d->args.pw;
-    if (st == CL_OK) st = load_parts(c, c->fn, images_dir, d);
+    if (st == CL_OK) st = load_parts(c->fn, images_dir, d);
     if (st != CL_OK) {
         st = cl_fail(st, "case %s: %s", c->id, cl_last_error());
         cl_case_data_free(d);
@@ -695,7 +738,9 @@ static int snap_take(snapshot *s, const cl_case_data *d)
     if (st == CL_OK) st = snap_add(s, "kernel", d->kernel.data, cl_image_count(&d->kernel));
     if (st == CL_OK)
         st = snap_add(s, "weights", d->weights.data,
-                      d->weights.data ? (size_t)d->weights.kh * d->weights.kw * d->weights.cin * d->weights.cout : 0);
+                      d->weights.data
+                          ? (size_t)d->weights.kh * d->weights.kw * d->weights.cin * d->weights.cout
+                          : 0);
     if (st == CL_OK) st = snap_add(s, "bias", d->bias, (size_t)d->nbias);
     return st;
 }
@@ -705,7 +750,8 @@ static const char *snap_check(snapshot *s)
 {
     const char *changed = NULL;
     for (int i = 0; i < s->n; i++) {
-        if (!changed && memcmp(s->live[i], s->copy[i], s->count[i] * sizeof(float)) != 0) changed = s->name[i];
+        if (!changed && memcmp(s->live[i], s->copy[i], s->count[i] * sizeof(float)) != 0)
+            changed = s->name[i];
         free(s->copy[i]);
     }
     s->n = 0;
@@ -727,7 +773,8 @@ static void set_tolerance(cl_case_output *o, double terms, double in, double w, 
     o->rtol = 1e-5f;
 }
 
-static void size_conv(cl_case_output *o, const cl_image *in, int kh, int kw, int sy, int sx, cl_mode m)
+static void size_conv(cl_case_output *o, const cl_image *in, int kh, int kw, int sy, int sx,
+                      cl_mode m)
 {
     cl_size_context *z = &o->size;
     z->rule = CL_SIZE_CONV;
@@ -770,14 +817,12 @@ static int call_sizes(const cl_case_data *d, const cl_impl *impl, cl_case_output
     cl_fail(CL_OK, NULL);
     int probe = impl->conv_output_size(7, 3, 1, a->mode);
     if (probe == CL_E_NOT_IMPLEMENTED) return failed(o, "conv_output_size", probe), CL_OK;
-    for (int i = 0; i < a->nins; i++)
-        for (int k = 0; k < a->nks; k++)
-            for (int s = 0; s < a->nstrides; s++, row++) {
-                int got = impl->conv_output_size(a->ins[i], a->ks[k], a->strides[s], a->mode);
-                if (got == CL_E_NOT_IMPLEMENTED && cl_output_size(a->ins[i], a->ks[k], a->strides[s], a->mode) > 0)
-                    return failed(o, "conv_output_size", got), CL_OK;
-                o->out.data[row] = got < 0 ? -1.0f : (float)got;
-            }
+    for (int in, k, s; cl_case_size_row(a, row, &in, &k, &s); row++) {
+        int got = impl->conv_output_size(in, k, s, a->mode);
+        if (got == CL_E_NOT_IMPLEMENTED && cl_output_size(in, k, s, a->mode) > 0)
+            return failed(o, "conv_output_size", got), CL_OK;
+        o->out.data[row] = got < 0 ? -1.0f : (float)got;
+    }
     return CL_OK;
 }
 
@@ -795,7 +840,8 @@ static int call_to_uint8(const cl_case_data *d, const cl_impl *impl, cl_case_out
         failed(o, "to_uint8", st);
     } else {
         for (size_t i = 0; i < U8_GUARD; i++)
-            if (buf[i] != 0xA5 || buf[U8_GUARD + n + i] != 0xA5) o->out_of_bounds = 1, o->failed_fn = "to_uint8";
+            if (buf[i] != 0xA5 || buf[U8_GUARD + n + i] != 0xA5)
+                o->out_of_bounds = 1, o->failed_fn = "to_uint8";
         st = cl_image_alloc(&o->out, d->input.n, d->input.h, d->input.w, d->input.c);
         for (size_t i = 0; st == CL_OK && i < n; i++) o->out.data[i] = (float)buf[U8_GUARD + i];
     }
@@ -812,10 +858,11 @@ static void call_flip_conv(const cl_case_data *d, const cl_impl *impl, const cl_
     int st = impl->flip_kernel(&d->kernel, &flipped);
     after_call(o, "flip_kernel", st, &flipped);
     if (o->status == CL_OK && !o->no_output && !o->out_of_bounds &&
-        (flipped.h != d->kernel.h || flipped.w != d->kernel.w || flipped.c != 1 || flipped.n != 1)) {
+        (flipped.h != d->kernel.h || flipped.w != d->kernel.w || flipped.c != 1 ||
+         flipped.n != 1)) {
         o->status = CL_E_SHAPE, o->failed_fn = "flip_kernel";
-        snprintf(o->error, sizeof o->error, "its output is %dx%dx%dx%d, the kernel is 1x%dx%dx1", flipped.n,
-                 flipped.h, flipped.w, flipped.c, d->kernel.h, d->kernel.w);
+        snprintf(o->error, sizeof o->error, "its output is %dx%dx%dx%d, the kernel is 1x%dx%dx1",
+                 flipped.n, flipped.h, flipped.w, flipped.c, d->kernel.h, d->kernel.w);
     }
     if (o->status == CL_OK && !o->failed_fn) {
         cl_fail(CL_OK, NULL);
@@ -862,16 +909,25 @@ static void call_layer(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_
                       max_abs(w->data, nw), max_abs(d->bias, (size_t)d->nbias));
     } else {
         st = impl->conv2d_transpose(in, w, d->bias, a->sy, a->sx, a->padding, &o->out);
-        o->size = (cl_size_context){.rule = CL_SIZE_TRANSPOSE, .in_h = in->h, .in_w = in->w, .in_c = in->c,
-                                    .kh = w->kh, .kw = w->kw, .sy = a->sy, .sx = a->sx, .mode = a->padding};
-        double terms = (double)((w->kh + a->sy - 1) / a->sy) * ((w->kw + a->sx - 1) / a->sx) * w->cin;
+        o->size = (cl_size_context){.rule = CL_SIZE_TRANSPOSE,
+                                    .in_h = in->h,
+                                    .in_w = in->w,
+                                    .in_c = in->c,
+                                    .kh = w->kh,
+                                    .kw = w->kw,
+                                    .sy = a->sy,
+                                    .sx = a->sx,
+                                    .mode = a->padding};
+        double terms =
+            (double)((w->kh + a->sy - 1) / a->sy) * ((w->kw + a->sx - 1) / a->sx) * w->cin;
         set_tolerance(o, terms, max_abs(in->data, cl_image_count(in)), max_abs(w->data, nw),
                       max_abs(d->bias, (size_t)d->nbias));
     }
     after_call(o, cl_fn_name(fn), st, &o->out);
 }
 
-static void call_pool_or_resize(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_case_output *o)
+static void call_pool_or_resize(cl_fn fn, const cl_case_data *d, const cl_impl *impl,
+                                cl_case_output *o)
 {
     const cl_case_args *a = &d->args;
     const cl_image *in = &d->input;
@@ -880,12 +936,18 @@ static void call_pool_or_resize(cl_fn fn, const cl_case_data *d, const cl_impl *
     cl_fail(CL_OK, NULL);
     if (fn == CL_FN_UPSAMPLE) {
         st = impl->upsample(in, a->fy, a->fx, a->interp, &o->out);
-        o->size = (cl_size_context){.rule = CL_SIZE_UPSAMPLE, .in_h = in->h, .in_w = in->w, .in_c = in->c,
-                                    .kh = a->fy, .kw = a->fx, .sy = 1, .sx = 1};
+        o->size = (cl_size_context){.rule = CL_SIZE_UPSAMPLE,
+                                    .in_h = in->h,
+                                    .in_w = in->w,
+                                    .in_c = in->c,
+                                    .kh = a->fy,
+                                    .kw = a->fx,
+                                    .sy = 1,
+                                    .sx = 1};
         if (a->interp == CL_INTERP_BILINEAR) set_tolerance(o, 4, m, 1, 0);
     } else {
-        st = (fn == CL_FN_MAX_POOL2D ? impl->max_pool2d : impl->avg_pool2d)(in, a->ph, a->pw, a->sy, a->sx,
-                                                                            a->padding, &o->out);
+        st = (fn == CL_FN_MAX_POOL2D ? impl->max_pool2d : impl->avg_pool2d)(
+            in, a->ph, a->pw, a->sy, a->sx, a->padding, &o->out);
         size_conv(o, in, a->ph, a->pw, a->sy, a->sx, a->padding);
         if (fn == CL_FN_AVG_POOL2D) set_tolerance(o, (double)a->ph * a->pw, m, 1, 0);
     }
@@ -901,14 +963,25 @@ static void call_pixels(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl
     switch (fn) {
     case CL_FN_GET_SUBIMAGES:
         st = impl->get_subimages(in, a->kh, a->kw, &o->out);
-        o->size = (cl_size_context){.rule = CL_SIZE_WINDOWS, .in_h = in->h, .in_w = in->w, .in_c = in->c,
-                                    .kh = a->kh, .kw = a->kw, .sy = 1, .sx = 1};
+        o->size = (cl_size_context){.rule = CL_SIZE_WINDOWS,
+                                    .in_h = in->h,
+                                    .in_w = in->w,
+                                    .in_c = in->c,
+                                    .kh = a->kh,
+                                    .kw = a->kw,
+                                    .sy = 1,
+                                    .sx = 1};
         break;
     case CL_FN_FLIP_KERNEL: st = impl->flip_kernel(in, &o->out); break;
     case CL_FN_PAD_IMAGE:
         st = impl->pad_image(in, a->pad[0], a->pad[1], a->pad[2], a->pad[3], a->border, &o->out);
-        o->size = (cl_size_context){.rule = CL_SIZE_PAD, .in_h = in->h, .in_w = in->w, .in_c = in->c,
-                                    .sy = 1, .sx = 1, .pad = {a->pad[0], a->pad[1], a->pad[2], a->pad[3]}};
+        o->size = (cl_size_context){.rule = CL_SIZE_PAD,
+                                    .in_h = in->h,
+                                    .in_w = in->w,
+                                    .in_c = in->c,
+                                    .sy = 1,
+                                    .sx = 1,
+                                    .pad = {a->pad[0], a->pad[1], a->pad[2], a->pad[3]}};
         for (int i = 0; i < 4; i++)
             if (a->pad[i] > o->border_band) o->border_band = a->pad[i];
         break;
@@ -917,10 +990,12 @@ static void call_pixels(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl
     after_call(o, cl_fn_name(fn), st, &o->out);
 }
 
-static void *fn_pointer(cl_fn fn, const cl_impl *impl)
+/* 1 when impl has function fn. */
+static int has_fn(cl_fn fn, const cl_impl *impl)
 {
     switch (fn) {
-#define CL_FN_CASE(f, E) case E: return (void *)impl->f;
+#define CL_FN_CASE(f, E) \
+    case E: return impl->f != NULL;
         CL_FN_CASE(conv_output_size, CL_FN_CONV_OUTPUT_SIZE)
         CL_FN_CASE(get_subimages, CL_FN_GET_SUBIMAGES)
         CL_FN_CASE(im_conv, CL_FN_IM_CONV)
@@ -936,16 +1011,17 @@ static void *fn_pointer(cl_fn fn, const cl_impl *impl)
         CL_FN_CASE(conv2d_transpose, CL_FN_CONV2D_TRANSPOSE)
         CL_FN_CASE(im_conv_fast, CL_FN_IM_CONV_FAST)
 #undef CL_FN_CASE
-    default: return NULL;
+    default: return 0;
     }
 }
 
 int cl_case_call(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_case_output *o)
 {
     memset(o, 0, sizeof *o);
-    if (!fn_ok(fn) || !d || !impl || !fn_pointer(fn, impl) ||
+    if (!fn_ok(fn) || !d || !impl || !has_fn(fn, impl) ||
         (fn == CL_FN_FLIP_KERNEL && d->args.flip && !impl->im_conv_opts))
-        return cl_fail(CL_E_ARG, "cl_case_call: %s is not in the %s table", cl_fn_name(fn), impl ? impl->name : "(null)");
+        return cl_fail(CL_E_ARG, "cl_case_call: %s is not in the %s table", cl_fn_name(fn),
+                       impl ? impl->name : "(null)");
     snapshot snap;
     int st = snap_take(&snap, d);
     if (st != CL_OK) return st;
@@ -956,8 +1032,10 @@ int cl_case_call(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_case_o
     case CL_FN_IM_CONV_FAST:
     case CL_FN_IM_CONV_OPTS: call_conv(fn, d, impl, o); break;
     case CL_FN_FLIP_KERNEL:
-        if (d->args.flip) call_conv(fn, d, impl, o);
-        else call_pixels(fn, d, impl, o);
+        if (d->args.flip)
+            call_conv(fn, d, impl, o);
+        else
+            call_pixels(fn, d, impl, o);
         break;
     case CL_FN_CONV2D:
     case CL_FN_CONV2D_TRANSPOSE: call_layer(fn, d, impl, o); break;
@@ -993,36 +1071,48 @@ int cl_case_run(const cl_case *c, const char *images_dir, const cl_impl *impl, c
 
 const char *cl_status_name(int status)
 {
-    static const char *const names[] = {"CL_OK", "CL_E_NOT_IMPLEMENTED", "CL_E_ARG", "CL_E_SHAPE",
-                                        "CL_E_NOMEM", "CL_E_IO", "CL_E_FORMAT", "CL_E_TOOBIG"};
+    static const char *const names[] = {"CL_OK",       "CL_E_NOT_IMPLEMENTED", "CL_E_ARG",
+                                        "CL_E_SHAPE",  "CL_E_NOMEM",           "CL_E_IO",
+                                        "CL_E_FORMAT", "CL_E_TOOBIG"};
     if (status > 0) return "a positive number";
     return -status < COUNT(names) ? names[-status] : "an unknown negative code";
 }
 
-int cl_case_problem(const cl_case_output *o, cl_fn fn, const char *student_dir, char *buf, size_t size)
+int cl_case_problem(const cl_case_output *o, cl_fn fn, const char *student_dir, char *buf,
+                    size_t size)
 {
     const char *name = o->failed_fn ? o->failed_fn : cl_fn_name(fn);
     cl_fn which = fn;
     cl_fn_parse(name, &which);
     if (o->modified)
-        snprintf(buf, size, "%s: your function modified its input `%s`. Inputs are read-only (const): "
-                 "compute into out and leave %s as it was.", name, o->modified, o->modified);
+        snprintf(buf, size,
+                 "%s: your function modified its input `%s`. Inputs are read-only (const): "
+                 "compute into out and leave %s as it was.",
+                 name, o->modified, o->modified);
     else if (o->status == CL_E_NOT_IMPLEMENTED)
-        snprintf(buf, size, "%s: not implemented yet (%s/%s)", name, student_dir, cl_fn_file(which));
+        snprintf(buf, size, "%s: not implemented yet (%s/%s)", name, student_dir,
+                 cl_fn_file(which));
     else if (o->status > 0)
-        snprintf(buf, size, "%s returned %d, which is not a status: return CL_OK (0) on success and a "
-                 "negative CL_E_* code only on bad input.", name, o->status);
+        snprintf(buf, size,
+                 "%s returned %d, which is not a status: return CL_OK (0) on success and a "
+                 "negative CL_E_* code only on bad input.",
+                 name, o->status);
     else if (o->status < 0)
-        snprintf(buf, size, "%s returned %s (%s) but this input is valid, so it should succeed.%s%s",
-                 name, cl_status_name(o->status), cl_status_str(o->status),
-                 o->error[0] ? "\n  Your message: " : " (no message: cl_fail records one)", o->error);
+        snprintf(
+            buf, size, "%s returned %s (%s) but this input is valid, so it should succeed.%s%s",
+            name, cl_status_name(o->status), cl_status_str(o->status),
+            o->error[0] ? "\n  Your message: " : " (no message: cl_fail records one)", o->error);
     else if (o->no_output)
-        snprintf(buf, size, "%s returned CL_OK but did not allocate its output: call "
-                 "cl_image_alloc(out, n, h, w, c) and then fill out->data.", name);
+        snprintf(buf, size,
+                 "%s returned CL_OK but did not allocate its output: call "
+                 "cl_image_alloc(out, n, h, w, c) and then fill out->data.",
+                 name);
     else if (o->out_of_bounds)
-        snprintf(buf, size, "%s wrote outside its output: an index past the end (or before the start) "
+        snprintf(buf, size,
+                 "%s wrote outside its output: an index past the end (or before the start) "
                  "of the output's pixels. Check the loop bounds and the index formula against the "
-                 "output's size.", name);
+                 "output's size.",
+                 name);
     else
         return 0;
     return 1;

@@ -93,10 +93,10 @@ typedef enum cl_fn {
     CL_FN_COUNT
 } cl_fn;
 
-const char *cl_fn_name(cl_fn fn);   /* "im_conv" */
-const char *cl_fn_part(cl_fn fn);   /* "a1" */
-const char *cl_fn_file(cl_fn fn);   /* "a1_windows.c" */
-double cl_fn_points(cl_fn fn);      /* the correctness points of the stub */
+const char *cl_fn_name(cl_fn fn);              /* "im_conv" */
+const char *cl_fn_part(cl_fn fn);              /* "a1" */
+const char *cl_fn_file(cl_fn fn);              /* "a1_windows.c" */
+double cl_fn_points(cl_fn fn);                 /* the correctness points of the stub */
 int cl_fn_parse(const char *name, cl_fn *out); /* CL_E_ARG for an unknown name */
 
 /* ------------------------------------------------------------ input specs */
@@ -132,37 +132,42 @@ int cl_kernel_spec(const char *text, cl_image *out);
 #define CL_ARGS_LIST 16
 
 typedef struct cl_case_args {
-    char k[64];           /* k=     kernel: named, or random:KHxKW@seed=S */
-    char w[64];           /* w=     weights random:KHxKWxAxB@seed=S (the layer's layout) */
-    char bias[64];        /* bias=  random@seed=S (cout values in [-1, 1)) */
-    int kh, kw;           /* ksize= windows of get_subimages (0 when absent) */
-    cl_mode mode;         /* mode=  valid|same|full (default valid) */
-    cl_border border;     /* border= (default zero) */
-    int sy, sx;           /* stride=S or SY,SX (default 1; pooling: the pool) */
+    char k[64];       /* k=     kernel: named, or random:KHxKW@seed=S */
+    char w[64];       /* w=     weights random:KHxKWxAxB@seed=S (the layer's layout) */
+    char bias[64];    /* bias=  random@seed=S (cout values in [-1, 1)) */
+    int kh, kw;       /* ksize= windows of get_subimages (0 when absent) */
+    cl_mode mode;     /* mode=  valid|same|full (default valid) */
+    cl_border border; /* border= (default zero) */
+    int sy, sx;       /* stride=S or SY,SX (default 1; pooling: the pool) */
     int has_stride;
-    int flip;             /* flip=1: flip_kernel then im_conv_opts (true convolution) */
-    int ph, pw;           /* pool=P or PH,PW */
-    cl_mode padding;      /* padding= valid|same of the layers (default valid) */
-    int fy, fx;           /* factor=F or FY,FX (default 2) */
-    cl_interp interp;     /* interp= nearest|bilinear (default nearest) */
-    float thresh, maxval; /* thresh= (default 0), maxval= (default 255) */
-    int pad[4];           /* pad=T,B,L,R (or one value for all four) */
-    int ins[CL_ARGS_LIST], nins;        /* conv_output_size tables: ins=, ks=, strides= */
+    int flip;                    /* flip=1: flip_kernel then im_conv_opts (true convolution) */
+    int ph, pw;                  /* pool=P or PH,PW */
+    cl_mode padding;             /* padding= valid|same of the layers (default valid) */
+    int fy, fx;                  /* factor=F or FY,FX (default 2) */
+    cl_interp interp;            /* interp= nearest|bilinear (default nearest) */
+    float thresh, maxval;        /* thresh= (default 0), maxval= (default 255) */
+    int pad[4];                  /* pad=T,B,L,R (or one value for all four) */
+    int ins[CL_ARGS_LIST], nins; /* conv_output_size tables: ins=, ks=, strides= */
     int ks[CL_ARGS_LIST], nks;
     int strides[CL_ARGS_LIST], nstrides;
 } cl_case_args;
 
 int cl_args_parse(const char *text, cl_case_args *out);
 
+/* The (in, k, stride) of row `row` of a conv_output_size table: rows go
+ * over ins, then ks, then strides (the last changes fastest). Returns 1, or
+ * 0 when row is out of range. */
+int cl_case_size_row(const cl_case_args *a, int row, int *in, int *k, int *stride);
+
 /* ----------------------------------------------------------------- cases */
 
 typedef enum cl_case_kind { CL_CASE_COMPARE = 0, CL_CASE_PROPERTY = 1 } cl_case_kind;
 
 typedef struct cl_case {
-    char id[96];            /* "a1.im_conv.cat_gaussian" */
-    char part[8];           /* "a1" */
-    char name[64];          /* "cat_gaussian" */
-    char test_name[96];     /* "im_conv_cat_gaussian": the Criterion test */
+    char id[96];        /* "a1.im_conv.cat_gaussian" */
+    char part[8];       /* "a1" */
+    char name[64];      /* "cat_gaussian" */
+    char test_name[96]; /* "im_conv_cat_gaussian": the Criterion test */
     cl_fn fn;
     double points;
     char description[256];
@@ -170,9 +175,9 @@ typedef struct cl_case {
     cl_case_kind kind;
     char input[160];
     char args[256];
-    char mistakes[256];     /* "kernel-flipped,border-reflect" */
+    char mistakes[256]; /* "kernel-flipped,border-reflect" */
     char property[64];
-    int line;               /* of its [[case]] in the table */
+    int line; /* of its [[case]] in the table */
 } cl_case;
 
 typedef struct cl_case_table {
@@ -200,10 +205,10 @@ const char *cl_case_expected_path(char *buf, size_t size, const char *dir, const
 typedef struct cl_case_data {
     cl_input_spec spec;
     cl_case_args args;
-    cl_image input;      /* the image (for flip_kernel: the kernel, from input or k) */
-    cl_image kernel;     /* from k=, when given */
-    cl_weights weights;  /* from w=: conv2d (kh,kw,cin,cout), transpose (kh,kw,cout,cin) */
-    float *bias;         /* from bias=: cout values, or NULL */
+    cl_image input;     /* the image (for flip_kernel: the kernel, from input or k) */
+    cl_image kernel;    /* from k=, when given */
+    cl_weights weights; /* from w=: conv2d (kh,kw,cin,cout), transpose (kh,kw,cout,cin) */
+    float *bias;        /* from bias=: cout values, or NULL */
     int nbias;
 } cl_case_data;
 
@@ -211,16 +216,16 @@ int cl_case_load(const cl_case *c, const char *images_dir, cl_case_data *d);
 void cl_case_data_free(cl_case_data *d);
 
 typedef struct cl_case_output {
-    int status;             /* what the function returned (CL_OK or negative) */
-    const char *failed_fn;  /* the function that returned status != CL_OK */
-    char error[256];        /* cl_last_error() after that call */
-    int no_output;          /* returned CL_OK without allocating out */
-    int out_of_bounds;      /* wrote outside its output (guard bands) */
-    const char *modified;   /* the input it modified ("img", "kernel", ...), or NULL */
-    cl_image out;           /* the output (owned) */
-    float atol, rtol;       /* tolerance for this output (0, 0: exact) */
-    cl_size_context size;   /* for wrong-size explanations */
-    int border_band;        /* rows/columns where the border rule acts, 0 if none */
+    int status;            /* what the function returned (CL_OK or negative) */
+    const char *failed_fn; /* the function that returned status != CL_OK */
+    char error[256];       /* cl_last_error() after that call */
+    int no_output;         /* returned CL_OK without allocating out */
+    int out_of_bounds;     /* wrote outside its output (guard bands) */
+    const char *modified;  /* the input it modified ("img", "kernel", ...), or NULL */
+    cl_image out;          /* the output (owned) */
+    float atol, rtol;      /* tolerance for this output (0, 0: exact) */
+    cl_size_context size;  /* for wrong-size explanations */
+    int border_band;       /* rows/columns where the border rule acts, 0 if none */
 } cl_case_output;
 
 /* Calls fn of impl (which must not be NULL for fn) on d. Returns CL_OK when

@@ -58,7 +58,8 @@ static int ref_call(cl_fn fn, const cl_case_data *d, cl_image *out)
 /* Pads with the extra pixel before (PyTorch's split) when `torch`, else the
  * TensorFlow split, for a window k and stride s in same mode; then the
  * function runs in valid mode on the padded image. */
-static int pad_same(const cl_image *in, int kh, int kw, int sy, int sx, int torch, cl_border b, cl_image *out)
+static int pad_same(const cl_image *in, int kh, int kw, int sy, int sx, int torch, cl_border b,
+                    cl_image *out)
 {
     int t, bo, l, r;
     cl_pad_amounts(in->h, kh, sy, CL_MODE_SAME, &t, &bo);
@@ -99,7 +100,8 @@ static int weights_swapped(cl_fn fn, const cl_case_data *d, cl_image *out)
     int a = fn == CL_FN_CONV2D ? w->cin : w->cout, b = fn == CL_FN_CONV2D ? w->cout : w->cin;
     for (int ij = 0; st == CL_OK && ij < w->kh * w->kw; ij++)
         for (int i = 0; i < a; i++)
-            for (int j = 0; j < b; j++) s.data[(ij * a + i) * b + j] = w->data[(ij * b + j) * a + i];
+            for (int j = 0; j < b; j++)
+                s.data[(ij * a + i) * b + j] = w->data[(ij * b + j) * a + i];
     p.weights = s;
     if (st == CL_OK) st = ref_call(fn, &p, out);
     cl_weights_free(&s);
@@ -110,7 +112,8 @@ static int kernel_flipped(cl_fn fn, const cl_case_data *d, cl_image *out)
 {
     cl_case_data p = *d;
     cl_image k = {0};
-    if (fn != CL_FN_IM_CONV && fn != CL_FN_IM_CONV_FAST && fn != CL_FN_IM_CONV_OPTS) return CL_E_ARG;
+    if (fn != CL_FN_IM_CONV && fn != CL_FN_IM_CONV_FAST && fn != CL_FN_IM_CONV_OPTS)
+        return CL_E_ARG;
     int st = cl_ref_flip_kernel(&d->kernel, &k);
     p.kernel = k;
     if (st == CL_OK) st = ref_call(fn, &p, out);
@@ -136,7 +139,9 @@ static int transpose_other_side(const cl_case_data *d, cl_image *out)
             for (int x = 0; x < ow; x++)
                 for (int c = 0; c < full.c; c++) {
                     int sy = y + oy, sx = x + ox;
-                    float v = sy >= 0 && sy < full.h && sx >= 0 && sx < full.w ? *cl_px(&full, b, sy, sx, c) : 0.0f;
+                    float v = sy >= 0 && sy < full.h && sx >= 0 && sx < full.w
+                                  ? *cl_px(&full, b, sy, sx, c)
+                                  : 0.0f;
                     *cl_px(out, b, y, x, c) = v + (d->bias ? d->bias[c] : 0.0f);
                 }
     cl_image_free(&full);
@@ -152,14 +157,19 @@ static int bilinear_variant(const cl_image *in, int fy, int fx, int align, cl_im
     for (int b = 0; st == CL_OK && b < in->n; b++)
         for (int y = 0; y < oh; y++)
             for (int x = 0; x < ow; x++) {
-                double sy = align ? (oh > 1 ? (double)y * (in->h - 1) / (oh - 1) : 0) : (double)y / fy;
-                double sx = align ? (ow > 1 ? (double)x * (in->w - 1) / (ow - 1) : 0) : (double)x / fx;
+                double sy =
+                    align ? (oh > 1 ? (double)y * (in->h - 1) / (oh - 1) : 0) : (double)y / fy;
+                double sx =
+                    align ? (ow > 1 ? (double)x * (in->w - 1) / (ow - 1) : 0) : (double)x / fx;
                 int y0 = (int)floor(sy), x0 = (int)floor(sx);
-                int y1 = y0 + 1 < in->h ? y0 + 1 : in->h - 1, x1 = x0 + 1 < in->w ? x0 + 1 : in->w - 1;
+                int y1 = y0 + 1 < in->h ? y0 + 1 : in->h - 1,
+                    x1 = x0 + 1 < in->w ? x0 + 1 : in->w - 1;
                 double wy = sy - y0, wx = sx - x0;
                 for (int c = 0; c < in->c; c++) {
-                    double top = (1 - wx) * *cl_px(in, b, y0, x0, c) + wx * *cl_px(in, b, y0, x1, c);
-                    double bot = (1 - wx) * *cl_px(in, b, y1, x0, c) + wx * *cl_px(in, b, y1, x1, c);
+                    double top =
+                        (1 - wx) * *cl_px(in, b, y0, x0, c) + wx * *cl_px(in, b, y0, x1, c);
+                    double bot =
+                        (1 - wx) * *cl_px(in, b, y1, x0, c) + wx * *cl_px(in, b, y1, x1, c);
                     *cl_px(out, b, y, x, c) = (float)((1 - wy) * top + wy * bot);
                 }
             }
@@ -220,7 +230,8 @@ static int mistake_output(const cl_case *c, const cl_case_data *d, const char *t
     if (!strcmp(tag, "kernel-not-flipped") && fn == CL_FN_FLIP_KERNEL && a->flip)
         return ref_call(CL_FN_IM_CONV_OPTS, d, out);
     if (!strncmp(tag, "border-", 7) && cl_border_parse(tag + 7, &border) == CL_OK &&
-        (fn == CL_FN_IM_CONV_OPTS || fn == CL_FN_PAD_IMAGE || (fn == CL_FN_FLIP_KERNEL && a->flip))) {
+        (fn == CL_FN_IM_CONV_OPTS || fn == CL_FN_PAD_IMAGE ||
+         (fn == CL_FN_FLIP_KERNEL && a->flip))) {
         cl_case_data p = *d;
         p.args.border = border;
         return ref_call(fn, &p, out);
@@ -234,18 +245,24 @@ static int mistake_output(const cl_case *c, const cl_case_data *d, const char *t
         return bilinear_variant(&d->input, a->fy, a->fx, 1, out);
     if (fn == CL_FN_UPSAMPLE && !strcmp(tag, "bilinear-no-half-pixel"))
         return bilinear_variant(&d->input, a->fy, a->fx, 0, out);
-    if (fn == CL_FN_UPSAMPLE && !strcmp(tag, "nearest-rounds")) return nearest_rounds(&d->input, a->fy, a->fx, out);
+    if (fn == CL_FN_UPSAMPLE && !strcmp(tag, "nearest-rounds"))
+        return nearest_rounds(&d->input, a->fy, a->fx, out);
     if (!strcmp(tag, "bias-per-input-channel") && fn == CL_FN_CONV2D)
         return bias_scaled(fn, d, (float)d->weights.cin, out);
     if (!strcmp(tag, "bias-missing") && (fn == CL_FN_CONV2D || fn == CL_FN_CONV2D_TRANSPOSE))
         return bias_scaled(fn, d, 0.0f, out);
-    if (!strcmp(tag, "transpose-crop-other-side") && fn == CL_FN_CONV2D_TRANSPOSE && a->padding == CL_MODE_SAME)
+    if (!strcmp(tag, "transpose-crop-other-side") && fn == CL_FN_CONV2D_TRANSPOSE &&
+        a->padding == CL_MODE_SAME)
         return transpose_other_side(d, out);
-    if (!strcmp(tag, "weights-transposed-layout") && (fn == CL_FN_CONV2D || fn == CL_FN_CONV2D_TRANSPOSE))
+    if (!strcmp(tag, "weights-transposed-layout") &&
+        (fn == CL_FN_CONV2D || fn == CL_FN_CONV2D_TRANSPOSE))
         return weights_swapped(fn, d, out);
-    if (!strcmp(tag, "to-uint8-rounds-half-up") && fn == CL_FN_TO_UINT8) return pixel_mistake(d, 0, out);
-    if (!strcmp(tag, "threshold-ge") && fn == CL_FN_THRESHOLD_BINARY) return pixel_mistake(d, 1, out);
-    return cl_fail(CL_E_ARG, "mkexpected cannot compute mistake \"%s\" for %s", tag, cl_fn_name(fn));
+    if (!strcmp(tag, "to-uint8-rounds-half-up") && fn == CL_FN_TO_UINT8)
+        return pixel_mistake(d, 0, out);
+    if (!strcmp(tag, "threshold-ge") && fn == CL_FN_THRESHOLD_BINARY)
+        return pixel_mistake(d, 1, out);
+    return cl_fail(CL_E_ARG, "mkexpected cannot compute mistake \"%s\" for %s", tag,
+                   cl_fn_name(fn));
 }
 
 static int same_image(const cl_image *a, const cl_image *b)
@@ -262,14 +279,20 @@ static int write_case(const cl_case *c, const char *images, const char *dir, int
     char path[600], tag[48];
     int st = cl_case_load(c, images, &d);
     if (st == CL_OK) st = ref_call(c->fn, &d, &expected);
-    if (st == CL_OK) st = cl_image_write_npy(cl_case_expected_path(path, sizeof path, dir, c->id, NULL), &expected, 4);
+    if (st == CL_OK)
+        st = cl_image_write_npy(cl_case_expected_path(path, sizeof path, dir, c->id, NULL),
+                                &expected, 4);
     if (st == CL_OK) ++*files;
     for (int i = 0; st == CL_OK && cl_case_mistake(c, i, tag, sizeof tag); i++) {
         cl_image m = {0};
         st = mistake_output(c, &d, tag, &m);
         if (st == CL_OK && same_image(&m, &expected))
-            st = cl_fail(CL_E_ARG, "mistake %s gives the correct output on this case: it cannot be recognised", tag);
-        if (st == CL_OK) st = cl_image_write_npy(cl_case_expected_path(path, sizeof path, dir, c->id, tag), &m, 4);
+            st = cl_fail(
+                CL_E_ARG,
+                "mistake %s gives the correct output on this case: it cannot be recognised", tag);
+        if (st == CL_OK)
+            st = cl_image_write_npy(cl_case_expected_path(path, sizeof path, dir, c->id, tag), &m,
+                                    4);
         if (st == CL_OK) ++*files;
         cl_image_free(&m);
     }
@@ -281,12 +304,17 @@ static int write_case(const cl_case *c, const char *images, const char *dir, int
 
 int main(int argc, char **argv)
 {
-    const char *cases = CL_DEFAULT_CASES, *images = cl_case_dir("CONVLAB_IMAGES", CL_DEFAULT_IMAGES), *out = NULL;
+    const char *cases = CL_DEFAULT_CASES,
+               *images = cl_case_dir("CONVLAB_IMAGES", CL_DEFAULT_IMAGES), *out = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--cases")) cases = argv[i + 1];
-        else if (!strcmp(argv[i], "--images")) images = argv[i + 1];
-        else if (!strcmp(argv[i], "--out")) out = argv[i + 1];
-        else out = NULL, i = argc;
+        if (!strcmp(argv[i], "--cases"))
+            cases = argv[i + 1];
+        else if (!strcmp(argv[i], "--images"))
+            images = argv[i + 1];
+        else if (!strcmp(argv[i], "--out"))
+            out = argv[i + 1];
+        else
+            out = NULL, i = argc;
     }
     if (!out || argc % 2 == 0) {
         fprintf(stderr, "usage: mkexpected [--cases TABLE] [--images DIR] --out DIR\n");

@@ -53,6 +53,7 @@ caldir=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 records=$tmp/records # lines: PROGRAM FUNCTION RATIO BUDGET
+order=$tmp/order     # the records of the first run: the order of the table
 
 # The slow variants that were built: FUNCTION.MISTAKE names.
 variants() {
@@ -68,11 +69,12 @@ measure() {
     prog=$1
     only=${2:-}
     json=$tmp/out.json
-    if [ -n "$only" ]; then
-        "$caldir/$prog/budgets" --table "$table" --only "$only" --json "$json" >/dev/null
-    else
-        "$caldir/$prog/budgets" --table "$table" --json "$json" >/dev/null
-    fi
+    set -- --table "$table" --json "$json"
+    [ -z "$only" ] || set -- "$@" --only "$only"
+    "$caldir/$prog/budgets" "$@" >/dev/null || {
+        echo "calibrate: $caldir/$prog/budgets $* failed" >&2
+        exit 1
+    }
     # One budget per line: pull function, ratio (null when not timed), budget.
     awk -v prog="$prog" '
         /"function":/ {
@@ -83,17 +85,22 @@ measure() {
         }' "$json" >>"$records"
 }
 
-# measure_all: the model on everything, each variant on its function.
+inseparable() {
+    [ -f "$here/slow/INSEPARABLE" ] &&
+        awk '{ sub(/#.*/, ""); for (i = 1; i <= NF; i++) print $i }' "$here/slow/INSEPARABLE"
+    return 0
+}
+
+# measure_all: the model on everything, each variant on its function
+# (--check leaves out the inseparable ones: the rule does not judge them).
 measure_all() {
     measure solution
     for v in $(variants); do
+        if [ "$check" -eq 1 ] && inseparable | grep -qx "$v"; then
+            continue
+        fi
         measure "$v" "${v%%.*}"
     done
-}
-
-inseparable() {
-    [ -f "$here/slow/INSEPARABLE" ] && sed 's/#.*//' "$here/slow/INSEPARABLE" | tr -s ' \t' '\n\n'
-    return 0
 }
 
 # judge: prints the table from $records and the names of the programs that
@@ -103,9 +110,14 @@ judge() {
     inseparable >"$tmp/inseparable"
     awk -v failing="$tmp/failing" -v insep="$tmp/inseparable" '
         BEGIN { while ((getline n < insep) > 0) if (n != "") skip[n] = 1 }
+        FILENAME != ARGV[2] {   # the first file only fixes the order of the rows
+            key = $1 " " $2
+            if (!(key in seen)) { seen[key] = 1; order[++nkeys] = key }
+            next
+        }
         {
             key = $1 " " $2
-            if (!(key in count)) { order[++nkeys] = key }
+            if (!(key in seen)) { seen[key] = 1; order[++nkeys] = key }
             v[key, ++count[key]] = $3
             budget[$2] = $4
         }
@@ -144,7 +156,7 @@ judge() {
                 }
             }
             exit bad
-        }' "$records"
+        }' "$order" "$records"
 }
 
 start=$(date +%s)
@@ -155,6 +167,7 @@ while [ "$i" -lt "$runs" ]; do
     i=$((i + 1))
 done
 
+cp "$records" "$order"
 echo "Calibration of $table: ratio = best time / best reference time (best of K, interleaved), $runs run(s) each"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')"
 : >"$tmp/failing"

@@ -31,6 +31,9 @@ if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Started from make (make check-mutants): the inner makes get their own
+# command lines, not the outer one's flags, variables or jobserver.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 MUT_DIR=$ROOT/tests/mutants
 BUILD=${BUILD:-build}
 case $BUILD in /*) BUILD_ABS=$BUILD ;; *) BUILD_ABS=$ROOT/$BUILD ;; esac
@@ -54,24 +57,35 @@ run_suite() {
         (cd "$ROOT" && eval "$MUTANTS_SUITE_CMD")
     else
         "$MAKE" -C "$ROOT" --no-print-directory test A="$PART" STUDENT_DIR="$STUDENT_DIR" \
-            BUILD="$WBUILD" CRITERION_NO_COLOR=1
+            BUILD="$WBUILD"
     fi
 }
 
 # first_failure LOG: the first failure message of the first failing test,
 # without Criterion's "[----]" prefixes: the lines after the first "Assertion
 # Failed" up to the next assertion or the test's "[FAIL]" line, which is kept
-# as the last line ("test: ...", it names the test). A crash or a timeout
-# gives Criterion's line about it.
+# as the last line ("test: ...", it names the test); the case line that opens
+# the suite's messages is marked "case: ". A crash or a timeout gives
+# Criterion's line about it.
 first_failure() {
     strip_ansi < "$1" | awk '
         /^\[----\] .*Assertion [Ff]ailed/ { if (on) stop = 1; on = 1; next }
         on && /^\[FAIL\]/ { sub(/^\[FAIL\] */, ""); print "test: " $0; exit }
         on && !stop && /^\[----\]/ { line = $0; sub(/^\[----\] ?/, "", line); sub(/^ +/, "", line);
-                                     if (line != "" && ++n <= 40) print line; next }
+                                     if (line == "" || ++n > 40) next
+                                     # the case line: "a1.im_conv.cat (1.5 points): rubric"
+                                     if (n == 1 && line ~ /^a[0-9]+\.[A-Za-z0-9_]+\.[A-Za-z0-9_]+ \(/)
+                                         line = "case: " line
+                                     print line; next }
         !on && /^\[FAIL\]|CRASH|[Cc]rash|signal|Timed out|[Tt]imeout/ && !/Synthesis/ {
             line = $0; sub(/^\[[A-Z=-]+\] */, "", line); print line; exit }'
 }
+
+# diagnosis_text: the lines of a first message that depend on what the code
+# did. The test's name, the case line (its id and rubric, the same whatever
+# the code does) and the picture's path (which holds the case id) do not
+# count when matching Expect.
+diagnosis_text() { grep -v -e '^test: ' -e '^case: ' -e '^See the picture'; }
 
 # failing_tests LOG: how many tests failed or crashed ("" when the suite did
 # not run to its summary line).
@@ -94,8 +108,10 @@ run_one() {
     part=$(basename "$(dirname "$patch")")
     name=$(basename "$patch" .patch)
     id=${part}_$name
-    work=$OUT/work/$id
-    wb=$BUILD/mutants/w${SLOT:-0}
+    # One student folder per worker, reused: the suite keys its objects by
+    # STUDENT_DIR, and a fixed one means only the part file is rebuilt.
+    work=$OUT/work/w${SLOT:-1}
+    wb=$BUILD/mutants/w${SLOT:-1}
     log=$OUT/logs/$id.log
     res=$OUT/results/$id
     local expect func file
@@ -126,8 +142,7 @@ run_one() {
         elif [ "$nfail" -eq 0 ]; then
             verdict="SURVIVED"
         else
-            # The test's name is not part of the message: it must not count.
-            if [ -n "$expect" ] && printf '%s\n' "$msg" | grep -v '^test: ' | grep -Eiq -- "$expect"; then
+            if [ -n "$expect" ] && printf '%s\n' "$msg" | diagnosis_text | grep -Eiq -- "$expect"; then
                 verdict="CAUGHT"; points=1
             else
                 verdict="CAUGHT but message does not point at the mistake"
@@ -147,7 +162,11 @@ run_one() {
         printf '%s\n' "$msg"
     } > "$res"
     printf '%-48s %s\n' "$part/$name" "$verdict"
-    [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
+    if [ "${KEEP:-0}" = 1 ]; then
+        rm -rf "$OUT/keep/$id"
+        mkdir -p "$OUT/keep"
+        cp -a "$work" "$OUT/keep/$id"
+    fi
 }
 
 if [ "${1:-}" = "--one" ]; then
@@ -189,7 +208,7 @@ fi
 PARTS=$(for p in "${PATCHES[@]}"; do basename "$(dirname "$p")"; done | sort -u)
 
 START=$(date +%s)
-rm -rf "$OUT/results" "$OUT/logs" "$OUT/work"
+rm -rf "$OUT/results" "$OUT/logs" "$OUT/work" "$OUT/keep"
 mkdir -p "$OUT/results" "$OUT/logs"
 
 # The model solutions must pass, part by part, or a caught mutant means
@@ -198,13 +217,14 @@ mkdir -p "$OUT/results" "$OUT/logs"
 echo "mutants: ${#PATCHES[@]} mutant(s) of part(s) $(echo $PARTS); $JOBS worker(s)"
 # (Always a fresh copy: make decides by modification times, and a worker's
 # objects may come from a mutant.)
-rm -rf "$OUT/work/baseline"
-mkdir -p "$OUT/work/baseline/solutions"
-cp "$ROOT"/solutions/*.c "$OUT/work/baseline/solutions/"
+# The baseline runs from worker 1's student folder, so that the other
+# workers' copies of its build folder hold their own folder's objects.
+mkdir -p "$OUT/work/w1/solutions"
+cp "$ROOT"/solutions/*.c "$OUT/work/w1/solutions/"
 for part in $PARTS; do
     log=$OUT/logs/baseline_$part.log
-    touch "$OUT"/work/baseline/solutions/*.c
-    run_suite "$part" "$OUT/work/baseline/solutions" "$BUILD/mutants/w1" > "$log" 2>&1
+    touch "$OUT"/work/w1/solutions/*.c
+    run_suite "$part" "$OUT/work/w1/solutions" "$BUILD/mutants/w1" > "$log" 2>&1
     n=$(failing_tests "$log")
     if [ "$n" != 0 ]; then
         echo "run.sh: the model solutions do not pass the suite of $part (see $log):" >&2
@@ -232,19 +252,22 @@ for f in "$OUT"/results/*; do
     [ "$(sed -n 's/^points=//p' "$f")" = 1 ] && pointing=$((pointing + 1))
 done
 
-# md_escape: a message made safe for one Markdown table cell.
-md_cell() { sed -e 's/|/\\|/g' -e 's/`/'"'"'/g' | awk 'NF' | paste -sd '\001' | sed 's/\x01/<br>/g'; }
+# md_cell: lines made into one Markdown table cell, joined by <br>.
+md_cell() {
+    sed -e 's/|/\\|/g' -e 's/`/'"'"'/g' |
+        awk 'NF { printf "%s%s", sep, $0; sep = "<br>" } END { printf "\n" }'
+}
 
 # short_message RESULT: the diagnosis line and the first-wrong-value line of
 # the first failure (the whole message when neither can be told apart).
 short_message() {
     sed -n '/^--- message$/,$p' "$1" | sed 1d | awk '
-        /^test: / { next }
-        /you have .* should be|should be .*you have|you have/ && val == "" { val = $0; next }
-        /[Dd]iagnos|[Ll]ikely|[Pp]robably|[Ll]ooks like|[Ss]eems|[Yy]ou (may|might)/ && dia == "" { dia = $0; next }
-        first == "" { first = $0 }
+        /^(test|case): |^See the picture|values are wrong|values is wrong/ { next }
+        /you have .*should be|your output is|returned .* gives/ && val == "" { val = $0; next }
+        /^Likely cause/ && dia == "" { dia = $0; next }
+        other == "" { other = $0 }
         END {
-            if (dia == "") dia = first
+            if (dia == "") dia = other
             if (dia != "") print dia
             if (val != "") print val
         }'

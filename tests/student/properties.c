@@ -19,7 +19,12 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static void say(cl_verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Fails v with a printf-style message. */
+static void say(cl_verdict *v, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 static void say(cl_verdict *v, const char *fmt, ...)
 {
     va_list ap;
@@ -31,7 +36,8 @@ static void say(cl_verdict *v, const char *fmt, ...)
 
 /* Calls fn on d. Returns 1 when o holds an output to use, 0 when the call
  * went wrong (v says how), or a negative status (a kit problem). */
-static int call(const cl_property_ctx *x, cl_fn fn, const cl_case_data *d, cl_case_output *o, cl_verdict *v)
+static int call(const cl_property_ctx *x, cl_fn fn, const cl_case_data *d, cl_case_output *o,
+                cl_verdict *v)
 {
     char msg[1024];
     int st = cl_case_call(fn, d, x->impl, o);
@@ -49,8 +55,12 @@ static int expect_image(const cl_property_ctx *x, const char *claim, const cl_im
                         const cl_size_context *size, cl_verdict *v)
 {
     static cl_verdict fb;
-    cl_check chk = {.function = cl_fn_name(x->c->fn), .case_id = x->c->id, .input = input,
-                    .expected = expected, .atol = atol, .rtol = rtol,
+    cl_check chk = {.function = cl_fn_name(x->c->fn),
+                    .case_id = x->c->id,
+                    .input = input,
+                    .expected = expected,
+                    .atol = atol,
+                    .rtol = rtol,
                     .picture_path = x->picture_path};
     if (size) chk.size = *size;
     memset(&fb, 0, sizeof fb);
@@ -68,7 +78,8 @@ static int expect_image(const cl_property_ctx *x, const char *claim, const cl_im
 /* A kit problem: the case does not suit the property. */
 static int unsuitable(const cl_property_ctx *x, const char *why)
 {
-    return cl_fail(CL_E_ARG, "case %s does not suit property %s: %s", x->c->id, x->c->property, why);
+    return cl_fail(CL_E_ARG, "case %s does not suit property %s: %s", x->c->id, x->c->property,
+                   why);
 }
 
 /* ------------------------------------------------- one-hot kernels */
@@ -106,7 +117,19 @@ static int one_hot_expected(cl_fn fn, const cl_case_args *a, const cl_image *in,
     return st;
 }
 
-static int check_one_hot(const cl_property_ctx *x, const cl_image *k, const char *what, cl_verdict *v)
+/* "y", "y+1", "y*2-1": the input coordinate read for output coordinate v. */
+static void axis_text(char *buf, size_t size, const char *v, int stride, int offset)
+{
+    char s[16] = "";
+    if (stride != 1) snprintf(s, sizeof s, "*%d", stride);
+    if (offset)
+        snprintf(buf, size, "%s%s%+d", v, s, offset);
+    else
+        snprintf(buf, size, "%s%s", v, s);
+}
+
+static int check_one_hot(const cl_property_ctx *x, const cl_image *k, const char *what,
+                         cl_verdict *v)
 {
     cl_case_data d = *x->d;
     cl_case_output o;
@@ -117,12 +140,15 @@ static int check_one_hot(const cl_property_ctx *x, const cl_image *k, const char
         return unsuitable(x, "the kernel must have a single 1 and zeros, and fit the input");
     int st = call(x, x->c->fn, &d, &o, v);
     if (st == 1) {
-        char claim[512];
+        char claim[512], ys[32], xs[32];
+        int opts = x->c->fn == CL_FN_IM_CONV_OPTS;
+        axis_text(ys, sizeof ys, "y", opts ? d.args.sy : 1, dy);
+        axis_text(xs, sizeof xs, "x", opts ? d.args.sx : 1, dx);
         snprintf(claim, sizeof claim,
-                 "%s\nHere (mode %s, border %s) that means out(y, x) = in(y%+d, x%+d), "
-                 "with the border rule outside the image.",
-                 what, cl_mode_name(x->c->fn == CL_FN_IM_CONV_OPTS ? d.args.mode : CL_MODE_VALID),
-                 cl_border_name(x->c->fn == CL_FN_IM_CONV_OPTS ? d.args.border : CL_BORDER_ZERO), dy, dx);
+                 "%s\nHere (mode %s, border %s) that means out(y, x) = in(%s, %s), with the border "
+                 "rule outside the image.",
+                 what, cl_mode_name(opts ? d.args.mode : CL_MODE_VALID),
+                 cl_border_name(opts ? d.args.border : CL_BORDER_ZERO), ys, xs);
         st = expect_image(x, claim, &d.input, &exp, &o.out, o.atol, o.rtol, &o.size, v);
         cl_case_output_free(&o);
     }
@@ -135,9 +161,11 @@ static int identity_kernel(const cl_property_ctx *x, cl_verdict *v)
     cl_image k = {0};
     int st = cl_kernel_named(&k, "identity");
     if (st == CL_OK)
-        st = check_one_hot(x, &k,
-                           "The identity kernel (a single 1 in the centre) must give the input back "
-                           "(in valid mode, without its 1-pixel border).", v);
+        st =
+            check_one_hot(x, &k,
+                          "The identity kernel (a single 1 in the centre) must give the input back "
+                          "(in valid mode, without its 1-pixel border).",
+                          v);
     cl_image_free(&k);
     return st;
 }
@@ -147,13 +175,16 @@ static int shift_kernel(const cl_property_ctx *x, cl_verdict *v)
     char what[256];
     const char *k = x->d->args.k;
     if (!strcmp(k, "shift_right"))
-        snprintf(what, sizeof what, "The kernel shift_right moves the picture one pixel to the right: "
-                                    "out(y, x) = in(y, x-1) (under correlation).");
+        snprintf(what, sizeof what,
+                 "The kernel shift_right moves the picture one pixel to the right: "
+                 "out(y, x) = in(y, x-1) (under correlation).");
     else if (!strcmp(k, "shift_down"))
-        snprintf(what, sizeof what, "The kernel shift_down moves the picture one pixel down: "
-                                    "out(y, x) = in(y-1, x) (under correlation).");
+        snprintf(what, sizeof what,
+                 "The kernel shift_down moves the picture one pixel down: "
+                 "out(y, x) = in(y-1, x) (under correlation).");
     else
-        snprintf(what, sizeof what, "A kernel with a single 1 (%s) copies one input pixel to each output.", k);
+        snprintf(what, sizeof what,
+                 "A kernel with a single 1 (%s) copies one input pixel to each output.", k);
     return check_one_hot(x, &x->d->kernel, what, v);
 }
 
@@ -183,7 +214,8 @@ static int distributive(const cl_property_ctx *x, cl_verdict *v)
         if (st == 1) got++;
     }
     if (st == 1 && !add_into(&o[0].out, &o[1].out)) {
-        say(v, "f*k1 and f*k2 have different sizes for two kernels of the same size (%dx%d).", k1->h, k1->w);
+        say(v, "f*k1 and f*k2 have different sizes for two kernels of the same size (%dx%d).",
+            k1->h, k1->w);
     } else if (st == 1) {
         st = expect_image(x,
                           "Correlation is linear in the kernel: f*k1 + f*k2 must equal f*(k1+k2) "
@@ -232,11 +264,12 @@ static int commutes(const cl_property_ctx *x, cl_verdict *v)
     if (st != 1) return st < 0 ? st : CL_OK;
     st = call(x, CL_FN_FLIP_KERNEL, &gf, &b, v);
     if (st == 1) {
-        st = expect_image(x,
-                          "True convolution is commutative: f conv g = g conv f in full mode with a "
-                          "zero border (conv = flip_kernel, then im_conv_opts). Expected: your f conv g "
-                          "(f the image, g the kernel); yours: your g conv f.",
-                          f, &a.out, &b.out, a.atol + b.atol, 2 * a.rtol, &a.size, v);
+        st = expect_image(
+            x,
+            "True convolution is commutative: f conv g = g conv f in full mode with a "
+            "zero border (conv = flip_kernel, then im_conv_opts). Expected: your f conv g "
+            "(f the image, g the kernel); yours: your g conv f.",
+            f, &a.out, &b.out, a.atol + b.atol, 2 * a.rtol, &a.size, v);
         cl_case_output_free(&b);
     }
     cl_case_output_free(&a);
@@ -257,17 +290,20 @@ static int stride_samples(const cl_property_ctx *x, cl_verdict *v)
     if (st != 1) return st < 0 ? st : CL_OK;
     st = call(x, CL_FN_IM_CONV_OPTS, &d1, &o1, v);
     if (st == 1) {
-        int sy = x->d->args.sy, sx = x->d->args.sx, h = (o1.out.h + sy - 1) / sy, w = (o1.out.w + sx - 1) / sx;
+        int sy = x->d->args.sy, sx = x->d->args.sx, h = (o1.out.h + sy - 1) / sy,
+            w = (o1.out.w + sx - 1) / sx;
         st = cl_image_alloc(&exp, 1, h, w, o1.out.c);
         for (int y = 0; st == CL_OK && y < h; y++)
             for (int xx = 0; xx < w; xx++)
-                for (int c = 0; c < o1.out.c; c++) *cl_px(&exp, 0, y, xx, c) = *cl_px(&o1.out, 0, y * sy, xx * sx, c);
+                for (int c = 0; c < o1.out.c; c++)
+                    *cl_px(&exp, 0, y, xx, c) = *cl_px(&o1.out, 0, y * sy, xx * sx, c);
         char claim[256];
         snprintf(claim, sizeof claim,
                  "With stride %d,%d the output is the stride-1 output sampled at (y*%d, x*%d) "
                  "(expected: your stride-1 output, sampled; yours: your stride-%d,%d output).",
                  sy, sx, sy, sx, sy, sx);
-        if (st == CL_OK) st = expect_image(x, claim, &x->d->input, &exp, &os.out, os.atol, os.rtol, &os.size, v);
+        if (st == CL_OK)
+            st = expect_image(x, claim, &x->d->input, &exp, &os.out, os.atol, os.rtol, &os.size, v);
         cl_case_output_free(&o1);
     }
     cl_case_output_free(&os);
@@ -285,13 +321,17 @@ static int zero_or_maxval(const cl_property_ctx *x, cl_verdict *v)
     if (st != 1) return st < 0 ? st : CL_OK;
     v->passed = 1;
     if (cl_image_count(&o.out) != cl_image_count(&x->d->input))
-        say(v, "threshold_binary: the output has %zu values, the input %zu: out has the input's shape.",
+        say(v,
+            "threshold_binary: the output has %zu values, the input %zu: out has the input's "
+            "shape.",
             cl_image_count(&o.out), cl_image_count(&x->d->input));
     for (size_t i = 0; v->passed && i < cl_image_count(&o.out); i++)
         if (o.out.data[i] != 0.0f && o.out.data[i] != a->maxval)
-            say(v, "threshold_binary gives only two values, 0 and maxval (%g), but value %zu of your "
-                   "output is %g (the input there is %g, the threshold %g).",
-                (double)a->maxval, i, (double)o.out.data[i], (double)x->d->input.data[i], (double)a->thresh);
+            say(v,
+                "threshold_binary gives only two values, 0 and maxval (%g), but value %zu of your "
+                "output is %g (the input there is %g, the threshold %g).",
+                (double)a->maxval, i, (double)o.out.data[i], (double)x->d->input.data[i],
+                (double)a->thresh);
     cl_case_output_free(&o);
     return CL_OK;
 }
@@ -306,8 +346,8 @@ static int integers_exact(const cl_property_ctx *x, cl_verdict *v)
         d.input.data[i] = fminf(fmaxf(nearbyintf(d.input.data[i]), 0.0f), 255.0f);
     if (st == CL_OK) st = call(x, CL_FN_TO_UINT8, &d, &o, v);
     if (st == 1) {
-        st = expect_image(x, "Whole numbers from 0 to 255 must convert exactly: to_uint8(v) = v.", &d.input,
-                          &d.input, &o.out, 0, 0, NULL, v);
+        st = expect_image(x, "Whole numbers from 0 to 255 must convert exactly: to_uint8(v) = v.",
+                          &d.input, &d.input, &o.out, 0, 0, NULL, v);
         cl_case_output_free(&o);
     }
     cl_image_free(&d.input);
@@ -348,8 +388,8 @@ static int special_values(const cl_property_ctx *x, cl_verdict *v)
         v->passed = 1;
         for (int i = 0; v->passed && i < n; i++)
             if (o.out.data[i] != t[i].want)
-                say(v, "to_uint8(%s) gave %g, it should be %g (%s).", t[i].text, (double)o.out.data[i],
-                    (double)t[i].want, t[i].why);
+                say(v, "to_uint8(%s) gave %g, it should be %g (%s).", t[i].text,
+                    (double)o.out.data[i], (double)t[i].want, t[i].why);
         cl_case_output_free(&o);
         st = CL_OK;
     }
@@ -370,9 +410,11 @@ static int identity_1x1(const cl_property_ctx *x, cl_verdict *v)
     for (int i = 0; st == CL_OK && i < c; i++) d.weights.data[i * c + i] = 1.0f;
     if (st == CL_OK) st = call(x, CL_FN_CONV2D, &d, &o, v);
     if (st == 1) {
-        st = expect_image(x, "A 1x1 convolution whose weights are the identity matrix (w(0,0,ci,co) = 1 when "
-                             "ci = co), without bias and with stride 1, must give the input back.",
-                          &d.input, &d.input, &o.out, o.atol, o.rtol, &o.size, v);
+        st = expect_image(
+            x,
+            "A 1x1 convolution whose weights are the identity matrix (w(0,0,ci,co) = 1 when "
+            "ci = co), without bias and with stride 1, must give the input back.",
+            &d.input, &d.input, &o.out, o.atol, o.rtol, &o.size, v);
         cl_case_output_free(&o);
     }
     cl_weights_free(&d.weights);
@@ -392,11 +434,13 @@ static int bias_shifts(const cl_property_ctx *x, cl_verdict *v)
         for (size_t i = 0, n = cl_image_count(&o0.out); o0.out.c == x->d->nbias && i < n; i++)
             o0.out.data[i] += x->d->bias[i % (size_t)o0.out.c];
         char claim[256];
-        snprintf(claim, sizeof claim,
-                 "The bias adds bias[co] once to every value of output channel co: %s(x, w, bias) = "
-                 "%s(x, w, NULL) + bias (expected: your output without bias, plus the bias).",
-                 cl_fn_name(x->c->fn), cl_fn_name(x->c->fn));
-        st = expect_image(x, claim, &x->d->input, &o0.out, &ob.out, 2 * ob.atol, ob.rtol, &ob.size, v);
+        snprintf(
+            claim, sizeof claim,
+            "The bias adds bias[co] once to every value of output channel co: %s(x, w, bias) = "
+            "%s(x, w, NULL) + bias (expected: your output without bias, plus the bias).",
+            cl_fn_name(x->c->fn), cl_fn_name(x->c->fn));
+        st = expect_image(x, claim, &x->d->input, &o0.out, &ob.out, 2 * ob.atol, ob.rtol, &ob.size,
+                          v);
         cl_case_output_free(&o0);
     }
     cl_case_output_free(&ob);
@@ -419,7 +463,8 @@ static int constant_pool(const cl_property_ctx *x, cl_verdict *v)
     cl_case_output o;
     cl_image exp = {0};
     const cl_image *in = &x->d->input;
-    int oh = cl_output_size(in->h, a->ph, a->sy, a->padding), ow = cl_output_size(in->w, a->pw, a->sx, a->padding);
+    int oh = cl_output_size(in->h, a->ph, a->sy, a->padding),
+        ow = cl_output_size(in->w, a->pw, a->sx, a->padding);
     if (oh < 0 || ow < 0) return unsuitable(x, "the pool must fit the input");
     memset(&d.input, 0, sizeof d.input);
     int st = constant_like(&d.input, in, in->h, in->w, value);
@@ -427,8 +472,9 @@ static int constant_pool(const cl_property_ctx *x, cl_verdict *v)
     if (st == CL_OK) st = call(x, x->c->fn, &d, &o, v);
     if (st == 1) {
         char claim[256];
-        snprintf(claim, sizeof claim, "Pooling an image whose every value is %g must give %g everywhere "
-                                      "(padded cells never count: not in a maximum, not in an average).",
+        snprintf(claim, sizeof claim,
+                 "Pooling an image whose every value is %g must give %g everywhere "
+                 "(padded cells never count: not in a maximum, not in an average).",
                  (double)value, (double)value);
         st = expect_image(x, claim, &d.input, &exp, &o.out, o.atol, o.rtol, &o.size, v);
         cl_case_output_free(&o);
@@ -459,10 +505,12 @@ static int nearest_sample(const cl_property_ctx *x, cl_verdict *v)
         for (int b = 0; st == CL_OK && b < in->n; b++)
             for (int y = 0; y < in->h; y++)
                 for (int xx = 0; xx < in->w; xx++)
-                    for (int c = 0; c < in->c; c++) *cl_px(&got, b, y, xx, c) = *cl_px(&o.out, b, y * fy, xx * fx, c);
+                    for (int c = 0; c < in->c; c++)
+                        *cl_px(&got, b, y, xx, c) = *cl_px(&o.out, b, y * fy, xx * fx, c);
         char claim[256];
-        snprintf(claim, sizeof claim, "Nearest upsampling by %d,%d and then taking every %d-th row and %d-th "
-                                      "column from the first must give the input back (yours: your output sampled).",
+        snprintf(claim, sizeof claim,
+                 "Nearest upsampling by %d,%d and then taking every %d-th row and %d-th "
+                 "column from the first must give the input back (yours: your output sampled).",
                  fy, fx, fy, fx);
         if (st == CL_OK) st = expect_image(x, claim, in, in, &got, 0, 0, NULL, v);
     }
@@ -484,9 +532,11 @@ static int bilinear_constant(const cl_property_ctx *x, cl_verdict *v)
     if (st == CL_OK) st = constant_like(&exp, in, in->h * d.args.fy, in->w * d.args.fx, value);
     if (st == CL_OK) st = call(x, CL_FN_UPSAMPLE, &d, &o, v);
     if (st == 1) {
-        st = expect_image(x, "Bilinear upsampling of a constant image must stay constant (the four weights "
-                             "of every output value add up to 1).",
-                          &d.input, &exp, &o.out, o.atol, o.rtol, &o.size, v);
+        st = expect_image(
+            x,
+            "Bilinear upsampling of a constant image must stay constant (the four weights "
+            "of every output value add up to 1).",
+            &d.input, &exp, &o.out, o.atol, o.rtol, &o.size, v);
         cl_case_output_free(&o);
     }
     cl_image_free(&d.input);
@@ -505,7 +555,8 @@ static int impulse_weights(const cl_property_ctx *x, cl_verdict *v)
     d.bias = NULL, d.nbias = 0, d.args.padding = CL_MODE_VALID;
     int st = cl_image_alloc(&d.input, 1, 1, 1, w->cin);
     if (st == CL_OK) d.input.data[c0] = 1.0f;
-    if (st == CL_OK) st = cl_image_alloc(&exp, 1, w->kh > sy ? w->kh : sy, w->kw > sx ? w->kw : sx, w->cout);
+    if (st == CL_OK)
+        st = cl_image_alloc(&exp, 1, w->kh > sy ? w->kh : sy, w->kw > sx ? w->kw : sx, w->cout);
     for (int i = 0; st == CL_OK && i < w->kh; i++)
         for (int j = 0; j < w->kw; j++)
             for (int co = 0; co < w->cout; co++)
@@ -513,10 +564,12 @@ static int impulse_weights(const cl_property_ctx *x, cl_verdict *v)
     if (st == CL_OK) st = call(x, CL_FN_CONV2D_TRANSPOSE, &d, &o, v);
     if (st == 1) {
         char claim[320];
-        snprintf(claim, sizeof claim,
-                 "A single 1 on input channel %d (a 1x1 image, valid padding, no bias) scatters one copy "
-                 "of the weights: out(i, j, co) = w(i, j, co, %d), the layout kh x kw x cout x cin.",
-                 c0, c0);
+        snprintf(
+            claim, sizeof claim,
+            "A single 1 on input channel %d (a 1x1 image, valid padding, no bias) scatters one "
+            "copy "
+            "of the weights: out(i, j, co) = w(i, j, co, %d), the layout kh x kw x cout x cin.",
+            c0, c0);
         st = expect_image(x, claim, NULL, &exp, &o.out, 0, 0, &o.size, v);
         cl_case_output_free(&o);
     }
@@ -538,19 +591,26 @@ static int windows_are_slices(const cl_property_ctx *x, cl_verdict *v)
     char have[64];
     v->passed = 1;
     if (o.out.n != 1 || o.out.h != oh * ow || o.out.w != kh * kw * C || o.out.c != 1)
-        say(v, "get_subimages of a %dx%dx%d image with %dx%d windows gives 1 x %d x %d x 1 (OH*OW rows "
-               "of kh*kw*C values), yours is %s.", in->h, in->w, C, kh, kw, oh * ow, kh * kw * C,
-            cl_shape_str(&o.out, have, sizeof have));
+        say(v,
+            "get_subimages of a %dx%dx%d image with %dx%d windows gives 1 x %d x %d x 1 (OH*OW "
+            "rows "
+            "of kh*kw*C values), yours is %s.",
+            in->h, in->w, C, kh, kw, oh * ow, kh * kw * C, cl_shape_str(&o.out, have, sizeof have));
     for (int y = 0; v->passed && y < oh; y++)
         for (int xx = 0; v->passed && xx < ow; xx++)
             for (int col = 0; v->passed && col < kh * kw * C; col++) {
                 int i = col / C / kw, j = col / C % kw, ch = col % C;
-                float want = *cl_px(in, 0, y + i, xx + j, ch), got = *cl_px(&o.out, 0, y * ow + xx, col, 0);
+                float want = *cl_px(in, 0, y + i, xx + j, ch),
+                      got = *cl_px(&o.out, 0, y * ow + xx, col, 0);
                 if (got != want && !(isnan(got) && isnan(want)))
-                    say(v, "The window at (y=%d, x=%d) is row %d of the output and must equal the slice "
-                           "img[%d:%d, %d:%d] laid out flat.\nIts column %d is img(%d, %d, channel %d) = %g; "
-                           "you have %g.", y, xx, y * ow + xx, y, y + kh, xx, xx + kw, col, y + i, xx + j,
-                        ch, (double)want, (double)got);
+                    say(v,
+                        "The window at (y=%d, x=%d) is row %d of the output and must equal the "
+                        "slice "
+                        "img[%d:%d, %d:%d] laid out flat.\nIts column %d is img(%d, %d, channel "
+                        "%d) = %g; "
+                        "you have %g.",
+                        y, xx, y * ow + xx, y, y + kh, xx, xx + kw, col, y + i, xx + j, ch,
+                        (double)want, (double)got);
             }
     cl_case_output_free(&o);
     return CL_OK;
@@ -570,10 +630,14 @@ static int rejects_invalid(const cl_property_ctx *x, cl_verdict *v)
         cl_case_problem(&o, x->c->fn, x->student_dir, msg, sizeof msg);
         say(v, "%s", msg);
     } else if (o.status == CL_OK) {
-        say(v, "%s returned CL_OK, but this input is invalid: %s.\nCheck the arguments first and return a "
-               "negative status, e.g. return cl_fail(CL_E_SHAPE, \"...\");", fn, x->c->description);
+        say(v,
+            "%s returned CL_OK, but this input is invalid: %s.\nCheck the arguments first and "
+            "return a "
+            "negative status, e.g. return cl_fail(CL_E_SHAPE, \"...\");",
+            fn, x->c->description);
     } else if (o.status > 0) {
-        say(v, "%s returned %d for an invalid input: return a negative CL_E_* status.", fn, o.status);
+        say(v, "%s returned %d for an invalid input: return a negative CL_E_* status.", fn,
+            o.status);
     }
     cl_case_output_free(&o);
     return CL_OK;

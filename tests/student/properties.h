@@ -17,18 +17,18 @@
 #include "feedback.h"
 
 typedef struct cl_property_ctx {
-    const cl_case *c;          /* the case: its function, id, args */
-    const cl_case_data *d;     /* its loaded data */
-    const cl_impl *impl;       /* whose functions to check */
-    const char *student_dir;   /* "assignments", for messages */
-    const char *picture_path;  /* PNG drawn on failure, or NULL */
+    const cl_case *c;         /* the case: its function, id, args */
+    const cl_case_data *d;    /* its loaded data */
+    const cl_impl *impl;      /* whose functions to check */
+    const char *student_dir;  /* "assignments", for messages */
+    const char *picture_path; /* PNG drawn on failure, or NULL */
 } cl_property_ctx;
 
 typedef int (*cl_property_fn)(const cl_property_ctx *x, cl_verdict *v);
 
 typedef struct cl_property {
-    const char *name;     /* as in the table's property = "..." */
-    unsigned functions;   /* bit (1u << cl_fn) for each function it can check */
+    const char *name;   /* as in the table's property = "..." */
+    unsigned functions; /* bit (1u << cl_fn) for each function it can check */
     cl_property_fn run;
 } cl_property;
 

@@ -17,8 +17,11 @@
 #   a3    does not compile: see the errors above
 #   total 7/47       13.0/50
 #
+# CONVLAB_TEST_ARGS adds Criterion options (e.g. --verbose, or
+# --filter 'a1/im_conv_*' to run some tests only).
 # Exits 0 when every test of every part passed, 1 otherwise.
 set -u
+set -f # no globbing: the options may hold patterns
 
 bindir=${1:?usage: run_tests.sh BIN_DIR PARTS_FILE PART...}
 partsfile=${2:?usage: run_tests.sh BIN_DIR PARTS_FILE PART...}
@@ -28,19 +31,51 @@ CONVLAB_SUMMARY_DIR=$summary
 export CONVLAB_SUMMARY_DIR
 mkdir -p "$summary" || exit 1
 
+# The parts run side by side, each test after the other inside a part (so
+# that a failure message stays next to its test); their outputs are shown in
+# order as each part finishes.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/convlab-tests.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP
+color=never
+[ -t 1 ] && color=always
 status=0
 for part in "$@"; do
+    case $part in
+    a[1-9]) ;;
+    *) echo "run_tests.sh: unknown part '$part' (a1 .. a4)" >&2; exit 2 ;;
+    esac
     rm -f "$summary/$part.txt"
     # Pictures of an earlier run would outlive the failures they show.
     if [ -n "${CONVLAB_FEEDBACK:-}" ] && [ -d "$CONVLAB_FEEDBACK" ]; then
         rm -f "$CONVLAB_FEEDBACK/$part".*.png
     fi
+    pid=none
     if [ -x "$bindir/test_$part" ]; then
-        echo "---- $part ----"
-        "$bindir/test_$part" --jobs=2 --short-filename || status=1
-    else
-        status=1
+        # shellcheck disable=SC2086 # CONVLAB_TEST_ARGS holds several options
+        "$bindir/test_$part" --jobs=1 --short-filename --color=$color ${CONVLAB_TEST_ARGS:-} \
+            > "$tmp/$part.log" 2>&1 &
+        pid=$!
     fi
+    eval "pid_$part=$pid"
+done
+for part in "$@"; do
+    eval "pid=\$pid_$part"
+    if [ "$pid" = none ]; then
+        status=1
+        continue
+    fi
+    wait "$pid" || status=1
+    echo "---- $part ----"
+    cat "$tmp/$part.log"
+done
+
+pictures=0
+for part in "$@"; do
+    for f in "${CONVLAB_FEEDBACK:-/nonexistent}/$part".*.png; do
+        [ -f "$f" ] && pictures=1
+        break
+    done
 done
 
 # One line per part for awk: the summary line, or "aN none TESTS POINTS" when
@@ -54,8 +89,8 @@ for part in "$@"; do
         status=1
         awk -v p="$part" -v how="$how" '$1 == p { print p, how, $2, $3 }' "$partsfile"
     fi
-done | awk -v feedback="${CONVLAB_FEEDBACK:-}" '
-    function pts(x) { return sprintf("%.1f", x) }
+done | awk -v feedback="${CONVLAB_FEEDBACK:-}" -v pictures="$pictures" '
+    function pts(x,   s) { s = sprintf("%.2f", x); sub(/0$/, "", s); return s }
     function whole(x) { return (x == int(x)) ? sprintf("%d", x) : sprintf("%.2f", x) }
     BEGIN { printf "\n%-6s%-11s%-11s\n", "part", "tests", "points" }
     $2 == "none" || $2 == "stopped" {
@@ -76,6 +111,6 @@ done | awk -v feedback="${CONVLAB_FEEDBACK:-}" '
     }
     END {
         printf "%-6s%-11s%-11s\n", "total", passed + 0 "/" total + 0, pts(points) "/" whole(possible + 0)
-        if (failed && feedback != "") print "Pictures of the failing cases: " feedback "/"
+        if (failed && pictures) print "Pictures of the failing cases: " feedback "/"
     }'
 exit $status

@@ -33,8 +33,8 @@ static struct {
 static void fail_case(const cl_case *c, const char *msg)
 {
     outcome.failed = 1;
-    snprintf(outcome.text, sizeof outcome.text, "%s (%g points): %s\n%s", c->id, c->points,
-             c->description, msg);
+    snprintf(outcome.text, sizeof outcome.text, "%s (%g point%s): %s\n%s", c->id, c->points,
+             c->points == 1 ? "" : "s", c->description, msg);
 }
 
 /* A problem of the kit or its files, not of the student's code. */
@@ -59,7 +59,8 @@ static const char *picture_path(const cl_case *c, char *buf, size_t size)
 
 /* The outputs of the case's mistakes that the kit precomputed (missing ones
  * are skipped: they only sharpen the diagnosis). Returns how many. */
-static int load_mistakes(const cl_case *c, const char *dir, cl_image *images, cl_mistake *m, char tags[][48])
+static int load_mistakes(const cl_case *c, const char *dir, cl_image *images, cl_mistake *m,
+                         char tags[][48])
 {
     int n = 0;
     char path[600];
@@ -73,8 +74,144 @@ static int load_mistakes(const cl_case *c, const char *dir, cl_image *images, cl
     return n;
 }
 
+/* The formula of conv_output_size for one row, with its numbers. */
+static void size_formula(char *buf, size_t size, cl_mode m, int in, int k, int s, int want)
+{
+    if (want < 0)
+        snprintf(buf, size,
+                 "in valid mode a kernel of %d does not fit in %d: return a negative status "
+                 "such as CL_E_SHAPE",
+                 k, in);
+    else if (m == CL_MODE_VALID)
+        snprintf(buf, size, "valid mode gives (in - k) / stride + 1 = (%d - %d) / %d + 1 = %d", in,
+                 k, s, want);
+    else if (m == CL_MODE_SAME)
+        snprintf(buf, size, "same mode gives ceil(in / stride) = ceil(%d / %d) = %d", in, s, want);
+    else
+        snprintf(buf, size,
+                 "full mode gives (in + k - 2) / stride + 1 = (%d + %d - 2) / %d + 1 = %d", in, k,
+                 s, want);
+}
+
+/* Known wrong formulas of conv_output_size (-1 stands for an error). */
+static int sz_valid_no_plus1(int i, int k, int s)
+{
+    return i >= k ? (i - k) / s : -1;
+}
+static int sz_valid_no_stride(int i, int k, int s)
+{
+    return (void)s, i >= k ? i - k + 1 : -1;
+}
+static int sz_valid_ceil(int i, int k, int s)
+{
+    return i >= k ? (i - k + s - 1) / s + 1 : -1;
+}
+static int sz_valid_plus1_divided(int i, int k, int s)
+{
+    return i >= k ? (i - k + 1) / s : -1;
+}
+static int sz_valid_no_check(int i, int k, int s)
+{
+    return (i - k) / s + 1;
+}
+static int sz_same_floor(int i, int k, int s)
+{
+    return (void)k, i / s;
+}
+static int sz_same_no_stride(int i, int k, int s)
+{
+    return (void)k, (void)s, i;
+}
+static int sz_full_no_stride(int i, int k, int s)
+{
+    return (void)s, i + k - 1;
+}
+static int sz_full_no_plus1(int i, int k, int s)
+{
+    return (i + k - 2) / s;
+}
+static int sz_full_ceil(int i, int k, int s)
+{
+    return (i + k - 2 + s - 1) / s + 1;
+}
+static int sz_valid(int i, int k, int s)
+{
+    return i >= k ? (i - k) / s + 1 : -1;
+}
+
+static const struct {
+    cl_mode mode;
+    int (*size)(int in, int k, int stride);
+    const char *text;
+} size_mistakes[] = {
+    {CL_MODE_VALID, sz_valid_no_plus1, "the valid-mode size without the + 1: (in - k) / stride"},
+    {CL_MODE_VALID, sz_valid_no_stride, "the valid-mode size without the stride: in - k + 1"},
+    {CL_MODE_VALID, sz_valid_ceil, "the valid-mode size rounded up instead of down"},
+    {CL_MODE_VALID, sz_valid_plus1_divided,
+     "the + 1 divided by the stride too: (in - k + 1) / stride"},
+    {CL_MODE_VALID, sz_valid_no_check,
+     "no check that the kernel fits: when in < k, return an error "
+     "(a negative status such as CL_E_SHAPE), not a size"},
+    {CL_MODE_SAME, sz_same_floor,
+     "the same-mode size rounded down instead of up: in / stride; the "
+     "ceiling is (in + stride - 1) / stride"},
+    {CL_MODE_SAME, sz_same_no_stride, "the same-mode size without the stride: in"},
+    {CL_MODE_SAME, sz_valid, "the valid-mode size"},
+    {CL_MODE_FULL, sz_full_no_stride, "the full-mode size without the stride: in + k - 1"},
+    {CL_MODE_FULL, sz_full_no_plus1, "the full-mode size without the + 1: (in + k - 2) / stride"},
+    {CL_MODE_FULL, sz_full_ceil, "the full-mode size rounded up instead of down"},
+    {CL_MODE_FULL, sz_valid, "the valid-mode size"},
+};
+
+/* "Likely cause: ..." when every size of the table fits a known mistake. */
+static void size_diagnosis(const cl_case_args *a, const cl_image *got, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t m = 0; m < sizeof size_mistakes / sizeof size_mistakes[0]; m++) {
+        int all = size_mistakes[m].mode == a->mode;
+        for (int row = 0, in, k, s; all && cl_case_size_row(a, row, &in, &k, &s); row++) {
+            int want = size_mistakes[m].size(in, k, s);
+            all = (float)(want < 0 ? -1 : want) == got->data[row];
+        }
+        if (all) {
+            snprintf(buf, size, "\nLikely cause: your sizes are %s.", size_mistakes[m].text);
+            return;
+        }
+    }
+}
+
+/* conv_output_size: the first wrong row of the table, as a call. */
+static void check_sizes(const cl_case_data *d, const cl_case_output *o, const cl_image *expected,
+                        cl_verdict *v)
+{
+    size_t n = cl_image_count(expected), wrong = 0, first = 0;
+    for (size_t i = 0; i < n && i < cl_image_count(&o->out); i++)
+        if (o->out.data[i] != expected->data[i] && wrong++ == 0) first = i;
+    v->passed = wrong == 0 && n == cl_image_count(&o->out);
+    if (v->passed) return;
+    int in, k, s, want = (int)expected->data[first], got = (int)o->out.data[first];
+    char formula[256], have[48];
+    cl_case_size_row(&d->args, (int)first, &in, &k, &s);
+    size_formula(formula, sizeof formula, d->args.mode, in, k, s, want);
+    if (got < 0)
+        snprintf(have, sizeof have, "a negative status (an error)");
+    else
+        snprintf(have, sizeof have, "%d", got);
+    char why[256];
+    size_diagnosis(&d->args, &o->out, why, sizeof why);
+    snprintf(v->message, sizeof v->message,
+             "conv_output_size(in=%d, k=%d, stride=%d, CL_MODE_%s) returned %s; %s.\n"
+             "%zu of the %zu calls of this table are wrong.%s",
+             in, k, s,
+             d->args.mode == CL_MODE_VALID  ? "VALID"
+             : d->args.mode == CL_MODE_SAME ? "SAME"
+                                            : "FULL",
+             have, formula, wrong, n, why);
+}
+
 /* Compares o's output with the expected one; fills v. */
-static void check_output(const cl_case *c, const cl_case_data *d, const cl_case_output *o, cl_verdict *v)
+static void check_output(const cl_case *c, const cl_case_data *d, const cl_case_output *o,
+                         cl_verdict *v)
 {
     const char *dir = cl_case_dir("CONVLAB_EXPECTED", CL_DEFAULT_EXPECTED);
     char path[600], pic[600], tags[MAX_MISTAKES][48];
@@ -84,9 +221,15 @@ static void check_output(const cl_case *c, const cl_case_data *d, const cl_case_
     cl_case_expected_path(path, sizeof path, dir, c->id, NULL);
     if (cl_image_read_npy(&expected, path, NULL) != CL_OK) {
         char msg[900];
-        snprintf(msg, sizeof msg, "the expected output is missing: %s (the kit writes it with `make expected`)",
+        snprintf(msg, sizeof msg,
+                 "the expected output is missing: %s (the kit writes it with `make expected`)",
                  cl_last_error());
         fail_kit(c->id, msg);
+        return;
+    }
+    if (c->fn == CL_FN_CONV_OUTPUT_SIZE) {
+        check_sizes(d, o, &expected, v);
+        cl_image_free(&expected);
         return;
     }
     int nm = load_mistakes(c, dir, images, mistakes, tags);
@@ -105,7 +248,8 @@ static void check_output(const cl_case *c, const cl_case_data *d, const cl_case_
     };
     if (cl_feedback_check(&chk, &o->out, v) != CL_OK) {
         v->passed = 0;
-        snprintf(v->message, sizeof v->message, "the comparison could not run: %s", cl_last_error());
+        snprintf(v->message, sizeof v->message, "the comparison could not run: %s",
+                 cl_last_error());
     }
     cl_image_free(&expected);
     for (int i = 0; i < nm; i++) cl_image_free(&images[i]);
@@ -137,13 +281,14 @@ static void run_property(const cl_case *c, const cl_case_data *d)
     char pic[600], msg[600];
     const cl_property *p = cl_property_find(c->property);
     if (!p) {
-        snprintf(msg, sizeof msg, "property \"%s\" is not implemented in tests/student/properties.c",
-                 c->property);
+        snprintf(msg, sizeof msg,
+                 "property \"%s\" is not implemented in tests/student/properties.c", c->property);
         fail_kit(c->id, msg);
         return;
     }
     if (!(p->functions & (1u << c->fn))) {
-        snprintf(msg, sizeof msg, "property \"%s\" cannot check %s", c->property, cl_fn_name(c->fn));
+        snprintf(msg, sizeof msg, "property \"%s\" cannot check %s", c->property,
+                 cl_fn_name(c->fn));
         fail_kit(c->id, msg);
         return;
     }
@@ -174,12 +319,71 @@ void cl_suite_run(const char *id)
     } else if (cl_case_load(c, cl_case_dir("CONVLAB_IMAGES", CL_DEFAULT_IMAGES), &d) != CL_OK) {
         fail_kit(id, cl_last_error());
     } else {
-        if (c->kind == CL_CASE_PROPERTY) run_property(c, &d);
-        else run_compare(c, &d);
+        if (c->kind == CL_CASE_PROPERTY)
+            run_property(c, &d);
+        else
+            run_compare(c, &d);
         cl_case_data_free(&d);
     }
     cl_case_table_free(&table);
     if (outcome.failed) cr_assert_fail("%s", outcome.text);
+}
+
+/* -------------------------------------------------- crashes and timeouts */
+
+/* The case id of a Criterion test name, or NULL. */
+static const char *entry_id(const char *test_name)
+{
+    for (const cl_suite_entry *e = cl_suite_entries; e->test_name; e++)
+        if (strcmp(e->test_name, test_name) == 0) return e->id;
+    return NULL;
+}
+
+static const char *signal_text(int sig)
+{
+    switch (sig) {
+    case 11:
+        return "a segmentation fault: a read or write outside an array, or through a NULL pointer";
+    case 7: return "a bus error: a misaligned or invalid address";
+    case 6:
+        return "abort: often the C library detecting a corrupted heap (a write out of bounds, a "
+               "double free)";
+    case 8: return "an arithmetic error: an integer division by zero";
+    default: return "a signal";
+    }
+}
+
+/* In the runner, after a test that crashed or timed out (its own message is
+ * lost): which function it was and what that usually means. */
+static void explain_lost_test(const struct criterion_test_stats *ts)
+{
+    cl_case_table t;
+    const char *id = entry_id(ts->test->name);
+    const cl_case *c = NULL;
+    if (cl_case_table_read(cl_case_dir("CONVLAB_CASES", CL_DEFAULT_CASES), &t) != CL_OK)
+        memset(&t, 0, sizeof t);
+    if (id) c = cl_case_find(&t, id);
+    const char *fn = c ? cl_fn_name(c->fn) : "your code";
+    if (ts->timed_out)
+        fprintf(stderr,
+                "[----] %s: %s did not finish within %g s: an endless loop? Check the loop "
+                "conditions and that every loop variable moves.\n",
+                id ? id : ts->test->name, fn, CL_SUITE_TIMEOUT);
+    else
+        fprintf(stderr,
+                "[----] %s: the test crashed inside %s (signal %d, %s). Only this test is lost.\n",
+                id ? id : ts->test->name, fn, ts->signal, signal_text(ts->signal));
+    cl_case_table_free(&t);
+}
+
+ReportHook(POST_TEST)(struct criterion_test_stats *ts)
+{
+    if (ts->timed_out) explain_lost_test(ts);
+}
+
+ReportHook(TEST_CRASH)(struct criterion_test_stats *ts)
+{
+    explain_lost_test(ts);
 }
 
 /* ------------------------------------------------------------- summary */
@@ -188,13 +392,6 @@ typedef struct tally {
     int passed, total, not_implemented, crashed;
     double points, possible;
 } tally;
-
-static const char *entry_id(const char *test_name)
-{
-    for (const cl_suite_entry *e = cl_suite_entries; e->test_name; e++)
-        if (strcmp(e->test_name, test_name) == 0) return e->id;
-    return NULL;
-}
 
 static int says_not_implemented(const struct criterion_test_stats *ts)
 {
@@ -208,6 +405,7 @@ static void count_test(const struct criterion_test_stats *ts, const cl_case_tabl
     const char *id = entry_id(ts->test->name);
     const cl_case *c = id ? cl_case_find(t, id) : NULL;
     double points = c ? c->points : 0;
+    if (ts->test_status == CR_STATUS_SKIPPED) return; /* not run (--filter) */
     int ok = ts->test_status == CR_STATUS_PASSED && !ts->crashed && !ts->timed_out;
     s->total++;
     s->possible += points;
@@ -228,7 +426,8 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
         for (struct criterion_test_stats *ts = ss->tests; ts; ts = ts->next) count_test(ts, &t, &s);
     cl_case_table_free(&t);
     char path[600];
-    snprintf(path, sizeof path, "%s/%s.txt", cl_case_dir("CONVLAB_SUMMARY_DIR", CL_DEFAULT_SUMMARY), cl_suite_part);
+    snprintf(path, sizeof path, "%s/%s.txt", cl_case_dir("CONVLAB_SUMMARY_DIR", CL_DEFAULT_SUMMARY),
+             cl_suite_part);
     FILE *f = fopen(path, "w");
     if (!f) return; /* the runner then reports the part as stopped early */
     fprintf(f, "%s %d %d %.2f %.2f %d %d\n", cl_suite_part, s.passed, s.total, s.points, s.possible,

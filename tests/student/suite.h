@@ -48,10 +48,10 @@ extern const cl_suite_entry cl_suite_entries[];
 void cl_suite_run(const char *id);
 
 /* The Criterion test of one case (used by test_aN.c on the CL_CASE lines). */
-#define CL_SUITE_TEST(part, name, id, desc)                                 \
-    Test(part, name, .description = desc, .timeout = CL_SUITE_TIMEOUT)     \
-    {                                                                       \
-        cl_suite_run(id);                                                   \
+#define CL_SUITE_TEST(part, name, id, desc)                            \
+    Test(part, name, .description = desc, .timeout = CL_SUITE_TIMEOUT) \
+    {                                                                  \
+        cl_suite_run(id);                                              \
     }
 
 #endif /* CONVLAB_SUITE_H */
