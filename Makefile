@@ -309,6 +309,23 @@ check-suite: $(EXPECTED)/.stamp
 	  echo "check-suite: stubs of $$p: all $$total tests fail with 'not implemented yet', none crashes"; \
 	done
 
+# ---------------------------------------------------------- the bundle
+# `make dist` builds the student bundle (tests/bundle/make_bundle.sh says what
+# goes in); `make check-bundle` unpacks it and proves it: the stubs fail every
+# case cleanly, the model solutions pass them all, no answer is inside.
+BUNDLE := $(BUILD)/convlab-student.tar.gz
+.PHONY: dist check-bundle
+dist: $(BUNDLE)
+$(BUNDLE): $(BUILD)/libconvlab_core.a $(BUILD)/libconvlab_ref.a $(EXPECTED)/.stamp \
+           $(IMAGES)/.stamp $(wildcard tests/bundle/* tests/student/* assignments/* \
+           harness/*.h harness/drivers/*.h harness/drivers/cases.c harness/drivers/casegen.c \
+           harness/drivers/budgets*.c handouts/*) $(CASES) tests/budgets.toml
+	@sh tests/bundle/make_bundle.sh $(BUILD) $@
+
+check-bundle: $(BUNDLE)
+	@if [ -z "$(PYTHON)" ]; then echo "check-bundle: no Python with numpy (run make deps)"; exit 1; fi
+	$(PYTHON) tests/check_bundle.py $(BUNDLE)
+
 # --------------------------------------------------------------- mutants
 # The public suite against every wrong implementation in tests/mutants/
 # (tests/mutants/README.md). FILTER=regex picks some (e.g. FILTER=a3).

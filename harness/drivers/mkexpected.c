@@ -108,16 +108,33 @@ static int weights_swapped(cl_fn fn, const cl_case_data *d, cl_image *out)
     return st;
 }
 
+/* im_conv* with the kernel flipped, or conv2d with every filter flipped in
+ * both spatial axes. */
 static int kernel_flipped(cl_fn fn, const cl_case_data *d, cl_image *out)
 {
     cl_case_data p = *d;
     cl_image k = {0};
-    if (fn != CL_FN_IM_CONV && fn != CL_FN_IM_CONV_FAST && fn != CL_FN_IM_CONV_OPTS)
-        return CL_E_ARG;
-    int st = cl_ref_flip_kernel(&d->kernel, &k);
-    p.kernel = k;
+    cl_weights w = {0};
+    int st;
+    if (fn == CL_FN_CONV2D) {
+        const cl_weights *src = &d->weights;
+        size_t block = (size_t)src->cin * src->cout; /* the values of one (i, j) */
+        st = cl_weights_alloc(&w, src->kh, src->kw, src->cin, src->cout);
+        for (int i = 0; st == CL_OK && i < src->kh; i++)
+            for (int j = 0; j < src->kw; j++)
+                memcpy(w.data + ((size_t)i * src->kw + j) * block,
+                       src->data + ((size_t)(src->kh - 1 - i) * src->kw + (src->kw - 1 - j)) * block,
+                       block * sizeof(float));
+        p.weights = w;
+    } else if (fn == CL_FN_IM_CONV || fn == CL_FN_IM_CONV_FAST || fn == CL_FN_IM_CONV_OPTS) {
+        st = cl_ref_flip_kernel(&d->kernel, &k);
+        p.kernel = k;
+    } else {
+        return cl_fail(CL_E_ARG, "kernel-flipped is for im_conv, im_conv_fast, im_conv_opts, conv2d");
+    }
     if (st == CL_OK) st = ref_call(fn, &p, out);
     cl_image_free(&k);
+    cl_weights_free(&w);
     return st;
 }
 
@@ -129,8 +146,11 @@ static int transpose_other_side(const cl_case_data *d, cl_image *out)
     const cl_case_args *a = &d->args;
     const cl_image *in = &d->input;
     int oh = in->h * a->sy, ow = in->w * a->sx;
-    int ey = d->weights.kh - a->sy, ex = d->weights.kw - a->sx; /* full minus same size */
-    int oy = ey - ey / 2, ox = ex - ex / 2;                     /* the correct offset is e/2 */
+    /* The correct crop starts at e/2 with e = max(k - s, 0), the extra rows
+     * of the full scatter; the mistake starts at e - e/2. */
+    int ey = d->weights.kh > a->sy ? d->weights.kh - a->sy : 0;
+    int ex = d->weights.kw > a->sx ? d->weights.kw - a->sx : 0;
+    int oy = ey - ey / 2, ox = ex - ex / 2;
     p.bias = NULL, p.nbias = 0, p.args.padding = CL_MODE_VALID;
     int st = ref_call(CL_FN_CONV2D_TRANSPOSE, &p, &full);
     if (st == CL_OK) st = cl_image_alloc(out, in->n, oh, ow, full.c);
@@ -227,8 +247,8 @@ static int mistake_output(const cl_case *c, const cl_case_data *d, const char *t
     cl_border border;
     memset(out, 0, sizeof *out);
     if (!strcmp(tag, "kernel-flipped")) return kernel_flipped(fn, d, out);
-    if (!strcmp(tag, "kernel-not-flipped") && fn == CL_FN_FLIP_KERNEL && a->flip)
-        return ref_call(CL_FN_IM_CONV_OPTS, d, out);
+    if (!strcmp(tag, "kernel-not-flipped") && fn == CL_FN_FLIP_KERNEL)
+        return a->flip ? ref_call(CL_FN_IM_CONV_OPTS, d, out) : cl_image_copy(out, &d->input);
     if (!strncmp(tag, "border-", 7) && cl_border_parse(tag + 7, &border) == CL_OK &&
         (fn == CL_FN_IM_CONV_OPTS || fn == CL_FN_PAD_IMAGE ||
          (fn == CL_FN_FLIP_KERNEL && a->flip))) {

@@ -41,7 +41,7 @@ OUT=$BUILD_ABS/mutants
 MAKE=${MAKE:-make}
 JOBS=${MUTANTS_JOBS:-2}
 CC=${CC:-gcc}
-CFLAGS_CHECK="-std=c11 -Wall -Wextra -Werror -O0 -D_POSIX_C_SOURCE=200809L -I$ROOT/harness -I$ROOT/assignments"
+CFLAGS_CHECK=(-std=c11 -Wall -Wextra -Werror -O0 -D_POSIX_C_SOURCE=200809L -I"$ROOT/harness" -I"$ROOT/assignments")
 
 # ------------------------------------------------------------------ helpers
 
@@ -126,7 +126,7 @@ run_one() {
     t0=$(date +%s.%N)
     if ! patch -p1 -s --no-backup-if-mismatch -d "$work" < "$patch" > "$log" 2>&1; then
         verdict="PATCH DOES NOT APPLY"
-    elif ! $CC $CFLAGS_CHECK -c "$work/$file" -o "$work/check.o" >> "$log" 2>&1; then
+    elif ! "$CC" "${CFLAGS_CHECK[@]}" -c "$work/$file" -o "$work/check.o" >> "$log" 2>&1; then
         verdict="DOES NOT COMPILE"
     else
         # A fresh mtime so that make rebuilds the worker's student objects.
@@ -214,6 +214,7 @@ mkdir -p "$OUT/results" "$OUT/logs"
 # The model solutions must pass, part by part, or a caught mutant means
 # nothing. This builds the suite and the library once, in worker 1's folder;
 # the other workers start from a copy of it.
+# shellcheck disable=SC2086,SC2116 # the parts on one line
 echo "mutants: ${#PATCHES[@]} mutant(s) of part(s) $(echo $PARTS); $JOBS worker(s)"
 # (Always a fresh copy: make decides by modification times, and a worker's
 # objects may come from a mutant.)
@@ -237,6 +238,7 @@ for w in $(seq 2 "$JOBS"); do
     cp -a "$BUILD_ABS/mutants/w1" "$BUILD_ABS/mutants/w$w"
 done
 
+# shellcheck disable=SC2016 # $0, $1 and SLOT0 belong to the inner bash
 printf '%s\n' "${PATCHES[@]}" |
     xargs -P "$JOBS" --process-slot-var=SLOT0 -n 1 \
         bash -c 'SLOT=$((SLOT0 + 1)) exec bash "$0" --one "$1"' "$0"

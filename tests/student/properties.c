@@ -471,11 +471,13 @@ static int constant_pool(const cl_property_ctx *x, cl_verdict *v)
     if (st == CL_OK) st = constant_like(&exp, in, oh, ow, value);
     if (st == CL_OK) st = call(x, x->c->fn, &d, &o, v);
     if (st == 1) {
-        char claim[256];
-        snprintf(claim, sizeof claim,
-                 "Pooling an image whose every value is %g must give %g everywhere "
-                 "(padded cells never count: not in a maximum, not in an average).",
-                 (double)value, (double)value);
+        char claim[384];
+        snprintf(claim, sizeof claim, "Pooling an image whose every value is %g must give %g everywhere (%s).",
+                 (double)value, (double)value,
+                 x->c->fn == CL_FN_MAX_POOL2D
+                     ? "a maximum that starts from 0 instead of the first cell (or -infinity) gives 0 "
+                       "here; padded cells never count either"
+                     : "padded cells never count: divide by the number of real cells in the window");
         st = expect_image(x, claim, &d.input, &exp, &o.out, o.atol, o.rtol, &o.size, v);
         cl_case_output_free(&o);
     }
