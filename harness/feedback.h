@@ -60,8 +60,15 @@ typedef struct cl_check {
     const cl_mistake *mistakes;
     int nmistakes;
     cl_size_context size;
-    int border_band;        /* rows/columns near each edge where the border rule acts (0: none) */
+    int border_band;        /* output rows/columns near each edge where the border rule acts
+                               (0: none) */
     const char *picture_path; /* PNG written on failure when not NULL (folders created) */
+    const char *border;     /* the border rule in force, as cl_border_name gives it ("wrap"),
+                               so that a border mistake names both rules; NULL: unknown */
+    int values_explained;   /* 1 when the caller's own message already explains wrong values
+                               (a property naming the likely mistake): no evidence is looked
+                               for in the values; precomputed mistakes and a wrong size are
+                               still explained */
 } cl_check;
 
 typedef struct cl_verdict {
@@ -87,7 +94,12 @@ int cl_feedback_check(const cl_check *chk, const cl_image *got, cl_verdict *v);
  *     same-split-torch, avg-counts-padding, max-pads-with-zero,
  *     bilinear-align-corners, bilinear-no-half-pixel, nearest-rounds,
  *     bias-per-input-channel, bias-missing, transpose-crop-other-side,
- *     weights-transposed-layout, to-uint8-rounds-half-up, threshold-ge */
+ *     weights-transposed-layout, to-uint8-rounds-half-up, to-uint8-truncates,
+ *     threshold-ge
+ * cl_feedback_check may word a precomputed mistake for the check: with the
+ * function's name (kernel-flipped), the function's own layout
+ * (weights-transposed-layout on conv2d_transpose), the border rule in force
+ * (chk->border). */
 const char *cl_mistake_sentence(const char *tag);
 
 /* Draws input | expected | yours | |difference| side by side with a label

@@ -2,14 +2,15 @@
  *
  * The child builds the inputs, runs the student's function ONCE and then
  * the reference, and compares the two outputs: a function that is not
- * written, fails, or gives another answer is not timed. Then it times
+ * written, fails, or gives another answer is not timed. That first pair
+ * counts as the first of K timed pairs; then it times
  *
- *     reference, student, reference, student, ...   (K times each)
+ *     reference, student, reference, student, ...   (K pairs in all)
  *
  * keeping the best time of each side, so that a burst of load from another
  * process hits both sides alike; the ratio is best student / best reference.
- * A function already far over its budget (EARLY_STOP times the budget after
- * a pair of runs) is not run K times: its verdict cannot change.
+ * A function already far over its budget (EARLY_STOP times the budget) is
+ * not run K times: its verdict cannot change.
  *
  * Every student call runs under alarm(timeout): the child dies of SIGALRM
  * and the parent reports "timed out". A crash kills only the child. The
@@ -31,20 +32,28 @@
 /* Stop timing once the ratio exceeds this many times the budget. */
 #define EARLY_STOP 3.0
 
-/* Runs the reference (student = 0) or the student's function once and
- * returns its time in ns, or a negative status. */
-static double time_call(const bud_case *k, int student, int timeout_s, int *status)
+/* Calls the reference (student = 0) or the student's function (under
+ * alarm(timeout_s)) once, into out; *ns gets its time. Returns its status. */
+static int timed_call(const bud_case *k, int student, int timeout_s, cl_image *out, double *ns)
 {
-    cl_image out = {0};
     if (student)
         alarm((unsigned)timeout_s);
     const uint64_t t0 = cl_now_ns();
-    *status = bud_case_call(k, student, &out);
-    const uint64_t t1 = cl_now_ns();
+    const int status = bud_case_call(k, student, out);
+    *ns = (double)(cl_now_ns() - t0);
     if (student)
         alarm(0);
+    return status;
+}
+
+/* timed_call, the output thrown away: returns the time, *status the status. */
+static double time_call(const bud_case *k, int student, int timeout_s, int *status)
+{
+    cl_image out = {0};
+    double ns;
+    *status = timed_call(k, student, timeout_s, &out, &ns);
     cl_image_free(&out);
-    return (double)(t1 - t0);
+    return ns;
 }
 
 /* Records a failure of the student's function (its status and message). */
@@ -82,19 +91,20 @@ static void judge_output(const bud_case *k, const cl_image *expected, const cl_i
     }
 }
 
-/* The student once, then the reference once, compared (the student first:
- * a stub then costs no reference run; an error of the student's counts
- * only when the reference accepts the same case). Leaves r->verdict at BUD_WITHIN when
- * the student's output is right (timing comes next). */
-static void check_once(const bud_case *k, const bud_spec *s, bud_result *r)
+/* The first pair: the student once, then the reference once, timed and
+ * compared (the student first: a stub then costs no reference run; an
+ * error of the student's counts only when the reference accepts the same
+ * case). Leaves r->verdict at BUD_WITHIN when the output is right; the
+ * times (cold: fresh outputs, for both sides alike) go into *t_ref and
+ * *t_student. */
+static void check_once(const bud_case *k, const bud_spec *s, bud_result *r, double *t_ref,
+                       double *t_student)
 {
     cl_image expected = {0}, got = {0};
-    alarm((unsigned)s->timeout_s);
-    const int st = bud_case_call(k, 1, &got);
-    alarm(0);
+    const int st = timed_call(k, 1, s->timeout_s, &got, t_student);
     if (st == CL_E_NOT_IMPLEMENTED) {
         student_failed(r, st);
-    } else if (bud_case_call(k, 0, &expected) != CL_OK) {
+    } else if (timed_call(k, 0, 0, &expected, t_ref) != CL_OK) {
         r->verdict = BUD_KIT_ERROR; /* a budget of the table that cannot be right */
         snprintf(r->detail, sizeof r->detail, "the reference rejects this budget: %s",
                  cl_last_error());
@@ -107,11 +117,24 @@ static void check_once(const bud_case *k, const bud_spec *s, bud_result *r)
     cl_image_free(&got);
 }
 
-/* Interleaved best-of-K: fills the best times, the ratio and the verdict. */
-static void time_pairs(const bud_case *k, const bud_spec *s, bud_result *r)
+/* 1 when the student's best is so far over the budget that more runs
+ * cannot change the verdict. */
+static int far_over(const bud_spec *s, double best_ref, double best_student)
 {
-    double best_ref = INFINITY, best_student = INFINITY;
-    for (int i = 0; i < s->repeats; i++) {
+    return best_student > EARLY_STOP * s->budget * best_ref;
+}
+
+/* Interleaved best-of-K, the checked pair counting as the first: fills the
+ * best times, the ratio and the verdict. */
+static void time_pairs(const bud_case *k, const bud_spec *s, double best_ref,
+                       double best_student, bud_result *r)
+{
+    r->student_runs = 1;
+    while (r->student_runs < s->repeats) {
+        if (far_over(s, best_ref, best_student)) {
+            r->stopped_early = 1;
+            break;
+        }
         int st_ref, st_student;
         const double t_ref = time_call(k, 0, s->timeout_s, &st_ref);
         const double t_student = time_call(k, 1, s->timeout_s, &st_student);
@@ -125,11 +148,7 @@ static void time_pairs(const bud_case *k, const bud_spec *s, bud_result *r)
         }
         best_ref = fmin(best_ref, t_ref);
         best_student = fmin(best_student, t_student);
-        r->student_runs = i + 1;
-        if (i + 1 < s->repeats && best_student > EARLY_STOP * s->budget * best_ref) {
-            r->stopped_early = 1;
-            break;
-        }
+        r->student_runs++;
     }
     r->ref_ns = best_ref;
     r->student_ns = best_student;
@@ -147,10 +166,11 @@ static void measure(const bud_spec *s, bud_result *r)
         snprintf(r->detail, sizeof r->detail, "cannot build the input: %s", cl_last_error());
         return;
     }
+    double t_ref = 0.0, t_student = 0.0;
     r->verdict = BUD_WITHIN;
-    check_once(k, s, r);
+    check_once(k, s, r, &t_ref, &t_student);
     if (r->verdict == BUD_WITHIN)
-        time_pairs(k, s, r);
+        time_pairs(k, s, t_ref, t_student, r);
     bud_case_free(k);
 }
 

@@ -773,6 +773,19 @@ static void set_tolerance(cl_case_output *o, double terms, double in, double w, 
     o->rtol = 1e-5f;
 }
 
+/* On one axis of an output of `out` rows (or columns) read with window k,
+ * stride s and `before` padding from an input of `in`: how many rows at
+ * either end read padding (the larger of the two counts). Output row y
+ * reads input rows y*s - before .. y*s - before + k - 1. */
+static int band_of(int in, int k, int s, int before, int out)
+{
+    int top = (before + s - 1) / s;      /* rows with y*s < before */
+    int last = in - 1 + before - (k - 1); /* rows with y*s <= last stay inside */
+    int bottom = out - (last < 0 ? 0 : last / s + 1);
+    int band = top > bottom ? top : bottom;
+    return band < 0 ? 0 : band > out ? out : band;
+}
+
 static void size_conv(cl_case_output *o, const cl_image *in, int kh, int kw, int sy, int sx,
                       cl_mode m)
 {
@@ -781,11 +794,12 @@ static void size_conv(cl_case_output *o, const cl_image *in, int kh, int kw, int
     z->in_h = in->h, z->in_w = in->w, z->in_c = in->c;
     z->kh = kh, z->kw = kw, z->sy = sy, z->sx = sx, z->mode = m;
     int t = 0, b = 0, l = 0, r = 0;
-    if (m != CL_MODE_VALID && cl_pad_amounts(in->h, kh, sy, m, &t, &b) == CL_OK &&
+    int oh = cl_output_size(in->h, kh, sy, m), ow = cl_output_size(in->w, kw, sx, m);
+    if (m != CL_MODE_VALID && oh > 0 && ow > 0 &&
+        cl_pad_amounts(in->h, kh, sy, m, &t, &b) == CL_OK &&
         cl_pad_amounts(in->w, kw, sx, m, &l, &r) == CL_OK) {
-        int band = t > b ? t : b;
-        band = l > band ? l : band;
-        o->border_band = r > band ? r : band;
+        int rows = band_of(in->h, kh, sy, t, oh), cols = band_of(in->w, kw, sx, l, ow);
+        o->border_band = rows > cols ? rows : cols;
     }
 }
 
@@ -881,9 +895,11 @@ static void call_conv(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_c
     cl_fail(CL_OK, NULL);
     if (fn == CL_FN_FLIP_KERNEL) {
         call_flip_conv(d, impl, &opts, o);
+        o->border = cl_border_name(a->border);
     } else if (fn == CL_FN_IM_CONV_OPTS) {
         st = impl->im_conv_opts(in, k, &opts, &o->out);
         after_call(o, cl_fn_name(fn), st, &o->out);
+        o->border = cl_border_name(a->border);
     } else {
         st = (fn == CL_FN_IM_CONV ? impl->im_conv : impl->im_conv_fast)(in, k, &o->out);
         after_call(o, cl_fn_name(fn), st, &o->out);
@@ -984,6 +1000,7 @@ static void call_pixels(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl
                                     .pad = {a->pad[0], a->pad[1], a->pad[2], a->pad[3]}};
         for (int i = 0; i < 4; i++)
             if (a->pad[i] > o->border_band) o->border_band = a->pad[i];
+        o->border = cl_border_name(a->border);
         break;
     default: st = impl->threshold_binary(in, a->thresh, a->maxval, &o->out); break;
     }

@@ -225,7 +225,9 @@ typedef struct cl_case_output {
     cl_image out;          /* the output (owned) */
     float atol, rtol;      /* tolerance for this output (0, 0: exact) */
     cl_size_context size;  /* for wrong-size explanations */
-    int border_band;       /* rows/columns where the border rule acts, 0 if none */
+    int border_band;       /* output rows/columns at each edge whose values read the
+                              padding (where the border rule acts), 0 if none */
+    const char *border;    /* the border rule in force (cl_border_name), NULL if none */
 } cl_case_output;
 
 /* Calls fn of impl (which must not be NULL for fn) on d. Returns CL_OK when

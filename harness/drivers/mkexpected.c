@@ -7,8 +7,9 @@
  * output (float32, 4-D (N,H,W,C)), and DIR/<id>.<tag>.npy for each mistake
  * the case lists: the output that mistake produces on this very case,
  * computed with the reference and the small helpers below. A mistake whose
- * output equals the correct one teaches nothing on that case and is an
- * error (pick a case that tells them apart). Exits 0, or 1 with a message.
+ * output equals the correct one, or the output of a mistake listed before
+ * it, teaches nothing on that case and is an error (pick a case that tells
+ * them apart); so are more than 8 mistakes. Exits 0, or 1 with a message.
  */
 #include <math.h>
 #include <stdio.h>
@@ -211,17 +212,22 @@ static int nearest_rounds(const cl_image *in, int fy, int fx, cl_image *out)
     return st;
 }
 
-/* A pixel-wise mistake of threshold_binary or to_uint8. */
-static int pixel_mistake(const cl_case_data *d, int threshold_ge, cl_image *out)
+/* The pixel-wise mistakes of threshold_binary and to_uint8. */
+typedef enum pixel_kind { THRESHOLD_GE, UINT8_HALF_UP, UINT8_TRUNCATES } pixel_kind;
+
+/* A pixel-wise mistake: in >= thresh, round half up (floor(v + 0.5)), or a
+ * cast that truncates (trunc(v)); to_uint8's mistakes still clamp to 0..255
+ * and send NaN to 0. */
+static int pixel_mistake(const cl_case_data *d, pixel_kind kind, cl_image *out)
 {
     const cl_image *in = &d->input;
     int st = cl_image_alloc(out, in->n, in->h, in->w, in->c);
     for (size_t i = 0; st == CL_OK && i < cl_image_count(in); i++) {
-        float v = in->data[i];
-        if (threshold_ge)
+        float v = in->data[i], r = kind == UINT8_HALF_UP ? floorf(v + 0.5f) : truncf(v);
+        if (kind == THRESHOLD_GE)
             out->data[i] = v >= d->args.thresh ? d->args.maxval : 0.0f;
         else
-            out->data[i] = isnan(v) ? 0.0f : fminf(fmaxf(floorf(v + 0.5f), 0.0f), 255.0f);
+            out->data[i] = isnan(v) ? 0.0f : fminf(fmaxf(r, 0.0f), 255.0f);
     }
     return st;
 }
@@ -278,9 +284,11 @@ static int mistake_output(const cl_case *c, const cl_case_data *d, const char *t
         (fn == CL_FN_CONV2D || fn == CL_FN_CONV2D_TRANSPOSE))
         return weights_swapped(fn, d, out);
     if (!strcmp(tag, "to-uint8-rounds-half-up") && fn == CL_FN_TO_UINT8)
-        return pixel_mistake(d, 0, out);
+        return pixel_mistake(d, UINT8_HALF_UP, out);
+    if (!strcmp(tag, "to-uint8-truncates") && fn == CL_FN_TO_UINT8)
+        return pixel_mistake(d, UINT8_TRUNCATES, out);
     if (!strcmp(tag, "threshold-ge") && fn == CL_FN_THRESHOLD_BINARY)
-        return pixel_mistake(d, 1, out);
+        return pixel_mistake(d, THRESHOLD_GE, out);
     return cl_fail(CL_E_ARG, "mkexpected cannot compute mistake \"%s\" for %s", tag,
                    cl_fn_name(fn));
 }
@@ -291,31 +299,64 @@ static int same_image(const cl_image *a, const cl_image *b)
            memcmp(a->data, b->data, cl_image_count(a) * sizeof(float)) == 0;
 }
 
+#define MAX_CASE_MISTAKES 8 /* the student suite reads no more (tests/student/suite.c) */
+
+/* A mistake must tell itself apart: from the correct output, and from the
+ * mistakes listed before it (the first that matches names the diagnosis). */
+static int tell_apart(const cl_image *m, const char *tag, const cl_image *expected,
+                      const cl_image *before, char before_tags[][48], int n)
+{
+    if (same_image(m, expected))
+        return cl_fail(CL_E_ARG,
+                       "mistake %s gives the correct output on this case: it cannot be recognised",
+                       tag);
+    for (int i = 0; i < n; i++)
+        if (same_image(m, &before[i]))
+            return cl_fail(CL_E_ARG,
+                           "mistakes %s and %s give the same output on this case: they cannot be "
+                           "told apart (list one)",
+                           before_tags[i], tag);
+    return CL_OK;
+}
+
+/* Computes, checks and writes the mistakes of c. */
+static int write_mistakes(const cl_case *c, const cl_case_data *d, const cl_image *expected,
+                          const char *dir, int *files)
+{
+    cl_image m[MAX_CASE_MISTAKES];
+    char tags[MAX_CASE_MISTAKES][48], tag[48], path[600];
+    int n = 0, st = CL_OK;
+    for (int i = 0; st == CL_OK && cl_case_mistake(c, i, tag, sizeof tag); i++, n++) {
+        if (n == MAX_CASE_MISTAKES) {
+            st = cl_fail(CL_E_ARG, "more than %d mistakes: the suite reads only %d",
+                         MAX_CASE_MISTAKES, MAX_CASE_MISTAKES);
+            break;
+        }
+        snprintf(tags[n], sizeof tags[n], "%s", tag);
+        st = mistake_output(c, d, tag, &m[n]); /* m[n] is zeroed first: always freeable */
+        if (st == CL_OK) st = tell_apart(&m[n], tag, expected, m, tags, n);
+        if (st == CL_OK)
+            st = cl_image_write_npy(cl_case_expected_path(path, sizeof path, dir, c->id, tag),
+                                    &m[n], 4);
+        if (st == CL_OK) ++*files;
+    }
+    for (int i = 0; i < n && i < MAX_CASE_MISTAKES; i++) cl_image_free(&m[i]);
+    return st;
+}
+
 /* Writes the expected output and the mistakes of one compare case. */
 static int write_case(const cl_case *c, const char *images, const char *dir, int *files)
 {
     cl_case_data d;
     cl_image expected = {0};
-    char path[600], tag[48];
+    char path[600];
     int st = cl_case_load(c, images, &d);
     if (st == CL_OK) st = ref_call(c->fn, &d, &expected);
     if (st == CL_OK)
         st = cl_image_write_npy(cl_case_expected_path(path, sizeof path, dir, c->id, NULL),
                                 &expected, 4);
     if (st == CL_OK) ++*files;
-    for (int i = 0; st == CL_OK && cl_case_mistake(c, i, tag, sizeof tag); i++) {
-        cl_image m = {0};
-        st = mistake_output(c, &d, tag, &m);
-        if (st == CL_OK && same_image(&m, &expected))
-            st = cl_fail(
-                CL_E_ARG,
-                "mistake %s gives the correct output on this case: it cannot be recognised", tag);
-        if (st == CL_OK)
-            st = cl_image_write_npy(cl_case_expected_path(path, sizeof path, dir, c->id, tag), &m,
-                                    4);
-        if (st == CL_OK) ++*files;
-        cl_image_free(&m);
-    }
+    if (st == CL_OK) st = write_mistakes(c, &d, &expected, dir, files);
     if (st != CL_OK) st = cl_fail(st, "%s (line %d): %s", c->id, c->line, cl_last_error());
     cl_image_free(&expected);
     cl_case_data_free(&d);

@@ -300,6 +300,45 @@ Test(cases, every_case_passes_with_the_model_solution)
     }
 }
 
+/* 1 when (y, x) lies within band rows or columns of an edge of im. */
+static int within_band(const cl_image *im, int y, int x, int band)
+{
+    return y < band || x < band || y >= im->h - band || x >= im->w - band;
+}
+
+Test(cases, border_band_covers_the_output_that_reads_padding,
+     .description = "im_conv_opts outside valid mode: the output's border_band (in output "
+                    "rows and columns, stride included) holds every value another border "
+                    "rule changes; the rule in force is named")
+{
+    int checked = 0;
+    for (int i = 0; i < table.count; i++) {
+        const cl_case *c = &table.cases[i];
+        if (c->kind != CL_CASE_COMPARE || c->fn != CL_FN_IM_CONV_OPTS) continue;
+        cl_case_data d;
+        cl_case_output o, alt;
+        cr_assert_eq(cl_case_load(c, images(), &d), CL_OK, "%s", cl_last_error());
+        cr_assert_eq(cl_case_call(c->fn, &d, &cl_impl_reference, &o), CL_OK);
+        cr_expect_str_eq(o.border, cl_border_name(d.args.border), "%s", c->id);
+        cl_case_data other = d;
+        other.args.border = d.args.border == CL_BORDER_ZERO ? CL_BORDER_REPLICATE : CL_BORDER_ZERO;
+        cr_assert_eq(cl_case_call(c->fn, &other, &cl_impl_reference, &alt), CL_OK);
+        for (int y = 0; y < o.out.h; y++)
+            for (int x = 0; x < o.out.w; x++)
+                if (!within_band(&o.out, y, x, o.border_band))
+                    cr_expect_eq(*cl_px(&o.out, 0, y, x, 0), *cl_px(&alt.out, 0, y, x, 0),
+                                 "%s: (%d, %d) is outside the band %d but reads padding", c->id,
+                                 y, x, o.border_band);
+        if (!strcmp(c->id, "a2.im_conv_opts.full_stride_wrap"))
+            cr_expect_eq(o.border_band, 1, "stride 3,2: one output row reads the padding");
+        checked += d.args.mode != CL_MODE_VALID;
+        cl_case_output_free(&o);
+        cl_case_output_free(&alt);
+        cl_case_data_free(&d);
+    }
+    cr_expect_gt(checked, 5);
+}
+
 /* Stubs of every function, as in assignments/. */
 static int stub_conv_output_size(int in, int k, int s, cl_mode m)
 {

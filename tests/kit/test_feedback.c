@@ -521,6 +521,31 @@ Test(feedback_diagnosis, wrong_value_inside_is_not_border_only,
     cl_image_free(&got);
 }
 
+Test(feedback_diagnosis, explained_values_get_no_data_diagnosis,
+     .description = "values_explained (a property naming the mistake): all zeros get no "
+                    "data diagnosis, a wrong size is still explained")
+{
+    cl_image exp = make_ramp(1, 4, 3, 1), zeros = make_zeros(1, 4, 3, 1);
+    for (size_t i = 0; i < cl_image_count(&exp); i++)
+        exp.data[i] = -exp.data[i]; /* all zeros is also "clipped at 0" here */
+    cl_check chk = check_of(&exp);
+    chk.values_explained = 1;
+    cl_verdict v = run(&chk, &zeros);
+    expect_verdict(&v, "", "at row 0, column 0: you have 0, it should be -1.");
+    chk.values_explained = 0;
+    v = run(&chk, &zeros);
+    cr_expect_str_eq(v.tag, "all-zeros", "message:\n%s", v.message);
+    chk.values_explained = 1;
+    chk.size = (cl_size_context){CL_SIZE_CONV, 6, 5, 1, 3, 3, 1, 1, CL_MODE_VALID, {0}};
+    cl_image big = make_zeros(1, 6, 5, 1);
+    v = run(&chk, &big);
+    cr_expect_str_eq(v.tag, "wrong-size", "message:\n%s", v.message);
+    expect_has(v.diagnosis, "6x5 is the same-mode size");
+    cl_image_free(&exp);
+    cl_image_free(&zeros);
+    cl_image_free(&big);
+}
+
 Test(feedback_diagnosis, random_outputs_get_no_diagnosis,
      .description = "random noise against random noise matches no known mistake")
 {
@@ -774,6 +799,36 @@ Test(feedback_size, batch_size_is_named,
     cl_image_free(&exp);
 }
 
+Test(feedback_size, stride_applied_to_the_input_size_is_named,
+     .description = "full mode, stride 3,2: H/sy + kh - 1 rows (the stride applied to the "
+                    "input size) is named before the full-mode size rounded up, which would "
+                    "have changed the columns too")
+{
+    cl_image exp = make_ramp(1, 4, 6, 1);
+    cl_size_context z = {CL_SIZE_CONV, 9, 11, 1, 3, 2, 3, 2, CL_MODE_FULL, {0}};
+    cl_verdict v = size_verdict(&exp, 1, 5, 6, 1, z);
+    expect_verdict(&v, "wrong-size", "your output is 5x6, it should be 4x6");
+    expect_has(v.diagnosis, "5x6 is the full-mode size with the stride applied to the input "
+                            "size: H/sy + kh - 1 = 9/3 + 3 - 1 = 5 rows; full mode gives "
+                            "(H + kh - 2)/sy + 1 = (9 + 3 - 2)/3 + 1 = 4 rows.");
+    expect_lacks(v.diagnosis, "rounded up");
+    cl_image_free(&exp);
+}
+
+Test(feedback_size, mistake_of_the_mode_in_force_comes_first,
+     .description = "valid mode, one wrong axis: the valid-mode size rounded up explains both "
+                    "axes and is named; the full-mode size gives only the wrong one")
+{
+    cl_image exp = make_ramp(2, 5, 4, 1);
+    cl_size_context z = {CL_SIZE_CONV, 11, 12, 1, 3, 2, 2, 3, CL_MODE_VALID, {0}};
+    cl_verdict v = size_verdict(&exp, 2, 5, 5, 1, z);
+    expect_has(v.diagnosis, "2x5x5x1 is the valid-mode size rounded up instead of down: "
+                            "ceil((W - kw)/sx) + 1 = ceil((12 - 2)/3) + 1 = 5 columns; valid "
+                            "mode gives (W - kw)/sx + 1 = (12 - 2)/3 + 1 = 4 columns.");
+    expect_lacks(v.diagnosis, "full-mode");
+    cl_image_free(&exp);
+}
+
 Test(feedback_size, no_context_gives_the_generic_sentence,
      .description = "without a size context a wrong size still gets the wrong-size tag")
 {
@@ -819,7 +874,10 @@ Test(feedback_mistakes, matching_mistake_wins_over_data_evidence,
     snprintf(first, sizeof first, "at row 0, column 0: you have %.6g, it should be %.6g.",
              (double)got.data[0], (double)exp.data[0]);
     expect_verdict(&v, "kernel-flipped", first);
-    cr_expect_str_eq(v.diagnosis, cl_mistake_sentence("kernel-flipped"));
+    cr_expect_str_eq(v.diagnosis,
+                     "your result matches the kernel flipped in both axes: im_conv is a "
+                     "cross-correlation, it does not flip the kernel (only true convolution "
+                     "does).");
     cl_image_free(&img);
     cl_image_free(&exp);
     cl_image_free(&got);
@@ -918,6 +976,106 @@ Test(feedback_mistakes, mistake_of_another_size_explains_a_wrong_size,
     cl_image_free(&got);
 }
 
+/* The verdict for got = mistake's output, with function and border in force. */
+static cl_verdict mistake_verdict(const cl_image *exp, const cl_image *got, const char *tag,
+                                  const char *function, const char *border, int band)
+{
+    cl_mistake m = {tag, got};
+    cl_check chk = check_of(exp);
+    chk.function = function;
+    chk.border = border;
+    chk.border_band = band;
+    chk.mistakes = &m;
+    chk.nmistakes = 1;
+    cl_verdict v = run(&chk, got);
+    cr_expect_str_eq(v.tag, tag, "message:\n%s", v.message);
+    return v;
+}
+
+Test(feedback_mistakes, kernel_flipped_names_the_function_in_force,
+     .description = "kernel-flipped says conv2d is a cross-correlation on conv2d, and speaks "
+                    "of no function when none is named")
+{
+    cl_image img = {0}, exp = {0}, flipped = {0};
+    conv_pair("sobel_x", &img, &exp, &flipped);
+    cl_verdict v = mistake_verdict(&exp, &flipped, "kernel-flipped", "conv2d", NULL, 0);
+    expect_has(v.diagnosis, "conv2d is a cross-correlation, it does not flip the kernel");
+    expect_lacks(v.message, "im_conv");
+    v = mistake_verdict(&exp, &flipped, "kernel-flipped", NULL, NULL, 0);
+    cr_expect_str_eq(v.diagnosis, cl_mistake_sentence("kernel-flipped"));
+    expect_has(v.diagnosis, "this is a cross-correlation, it does not flip the kernel");
+    cl_image_free(&img);
+    cl_image_free(&exp);
+    cl_image_free(&flipped);
+}
+
+Test(feedback_mistakes, weights_layout_follows_the_function,
+     .description = "weights-transposed-layout quotes Conv2D's layout on conv2d and "
+                    "Conv2DTranspose's on conv2d_transpose")
+{
+    cl_image exp = make_ramp(1, 4, 4, 2), got = copy_of(&exp);
+    got.data[0] += 1.0f;
+    cl_verdict v = mistake_verdict(&exp, &got, "weights-transposed-layout", "conv2d", NULL, 0);
+    expect_has(v.diagnosis, "Keras Conv2D is kh x kw x cin x cout, index "
+                            "((i*kw + j)*cin + ci)*cout + co.");
+    v = mistake_verdict(&exp, &got, "weights-transposed-layout", "conv2d_transpose", NULL, 0);
+    expect_has(v.diagnosis, "Keras Conv2DTranspose is kh x kw x cout x cin, index "
+                            "((i*kw + j)*cout + co)*cin + ci.");
+    expect_lacks(v.diagnosis, "Conv2D is");
+    cl_image_free(&exp);
+    cl_image_free(&got);
+}
+
+Test(feedback_mistakes, border_rule_in_force_is_named,
+     .description = "reflect instead of wrap: only the border is wrong, and the sentence names "
+                    "both rules; reflect against reflect101 keeps the edge-pixel contrast")
+{
+    cl_image img = make_random(1, 15, 17, 1, 25), k = {0}, exp = {0}, got = {0}, r101 = {0};
+    cr_assert_eq(cl_kernel_named(&k, "box3"), CL_OK);
+    cl_conv_opts wrap = {CL_MODE_FULL, CL_BORDER_WRAP, 3, 2};
+    cl_conv_opts refl = {CL_MODE_FULL, CL_BORDER_REFLECT, 3, 2};
+    cl_conv_opts o101 = {CL_MODE_FULL, CL_BORDER_REFLECT101, 3, 2};
+    cr_assert_eq(cl_ref_im_conv_opts(&img, &k, &wrap, &exp), CL_OK);
+    cr_assert_eq(cl_ref_im_conv_opts(&img, &k, &refl, &got), CL_OK);
+    cr_assert_eq(cl_ref_im_conv_opts(&img, &k, &o101, &r101), CL_OK);
+    cl_verdict v = mistake_verdict(&exp, &got, "border-reflect", "im_conv_opts", "wrap", 1);
+    expect_has(v.message, "Likely cause: only the border is wrong, and it matches the reflect "
+                          "rule (b a | a b c): you mirrored with the edge pixel repeated, but "
+                          "this case uses the wrap rule (b c | a b c).");
+    v = mistake_verdict(&r101, &got, "border-reflect", "im_conv_opts", "reflect101", 1);
+    expect_has(v.diagnosis, "reflect101 mirrors WITHOUT repeating the edge pixel");
+    v = mistake_verdict(&exp, &got, "border-reflect", "im_conv_opts", NULL, 0);
+    cr_expect_str_eq(v.diagnosis, cl_mistake_sentence("border-reflect"));
+    cl_image_free(&img);
+    cl_image_free(&k);
+    cl_image_free(&exp);
+    cl_image_free(&got);
+    cl_image_free(&r101);
+}
+
+Test(feedback_mistakes, to_uint8_truncation_is_recognised,
+     .description = "to_uint8 that casts (truncates) instead of rounding: the precomputed "
+                    "to-uint8-truncates output names it; whole expected values give no "
+                    "data evidence of truncation")
+{
+    const float in[6] = {2.7f, 3.5f, -1.25f, 254.75f, 300.0f, 17.5f};
+    cl_image exp = make_zeros(1, 2, 3, 1), got = make_zeros(1, 2, 3, 1);
+    for (int i = 0; i < 6; i++) {
+        exp.data[i] = (float)cl_float_to_u8(in[i]);
+        got.data[i] = fminf(fmaxf(truncf(in[i]), 0.0f), 255.0f);
+    }
+    cl_check chk = check_of(&exp);
+    chk.function = "to_uint8";
+    chk.atol = chk.rtol = 0.0f;
+    cl_verdict v = run(&chk, &got);
+    expect_verdict(&v, "", "to_uint8: at row 0, column 0: you have 2, it should be 3.");
+    v = mistake_verdict(&exp, &got, "to-uint8-truncates", "to_uint8", NULL, 0);
+    expect_verdict(&v, "to-uint8-truncates", "you have 2, it should be 3.");
+    expect_has(v.diagnosis, "truncated");
+    cl_image_free(&exp);
+    cl_image_free(&got);
+}
+
 Test(feedback_mistakes, unknown_tag_is_still_reported,
      .description = "a matching mistake with an unknown tag is named by its tag")
 {
@@ -949,7 +1107,7 @@ Test(feedback_sentences, every_documented_tag_has_a_sentence,
         "avg-counts-padding", "max-pads-with-zero", "bilinear-align-corners",
         "bilinear-no-half-pixel", "nearest-rounds", "bias-per-input-channel", "bias-missing",
         "transpose-crop-other-side", "weights-transposed-layout", "to-uint8-rounds-half-up",
-        "threshold-ge"};
+        "to-uint8-truncates", "threshold-ge"};
     for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
         const char *s = cl_mistake_sentence(tags[i]);
         cr_expect_gt(strlen(s), 15, "tag %s has no sentence", tags[i]);
@@ -971,6 +1129,7 @@ Test(feedback_sentences, sentences_quote_the_rule,
     expect_has(cl_mistake_sentence("weights-transposed-layout"),
                "((i*kw + j)*cin + ci)*cout + co");
     expect_has(cl_mistake_sentence("border-reflect101"), "(c b | a b c)");
+    expect_has(cl_mistake_sentence("to-uint8-truncates"), "halves to even");
 }
 
 /* ============================================================= pictures */

@@ -260,19 +260,24 @@ md_cell() {
         awk 'NF { printf "%s%s", sep, $0; sep = "<br>" } END { printf "\n" }'
 }
 
-# short_message RESULT: the diagnosis line and the first-wrong-value line of
-# the first failure (the whole message when neither can be told apart).
+# short_message RESULT: the first failure shortened to the line that matched
+# Expect (when it is not the value sentence), the "Likely cause" line, and the
+# first-wrong-value line; the first other line when there is neither.
 short_message() {
-    sed -n '/^--- message$/,$p' "$1" | sed 1d | awk '
-        /^(test|case): |^See the picture|values are wrong|values is wrong/ { next }
-        /you have .*should be|your output is|returned .* gives/ && val == "" { val = $0; next }
-        /^Likely cause/ && dia == "" { dia = $0; next }
-        other == "" { other = $0 }
-        END {
-            if (dia == "") dia = other
-            if (dia != "") print dia
-            if (val != "") print val
-        }'
+    local msg expect hit dia val other
+    msg=$(sed -n '/^--- message$/,$p' "$1" | sed 1d | diagnosis_text |
+          grep -v -e 'values are wrong' -e 'values is wrong' -e '^$')
+    expect=$(sed -n 's/^expect=//p' "$1")
+    val=$(printf '%s\n' "$msg" | grep -E -m1 'you have .*should be|your output is|returned .* gives')
+    dia=$(printf '%s\n' "$msg" | grep -m1 '^Likely cause')
+    hit=""
+    [ -n "$expect" ] && hit=$(printf '%s\n' "$msg" | grep -Ei -- "$expect" | grep -vxF -e "$val" -e "$dia" | head -n 1)
+    other=$(printf '%s\n' "$msg" | grep -vxF -e "$val" -e "$dia" | head -n 1)
+    [ -n "$hit" ] && echo "$hit"
+    [ -n "$dia" ] && echo "$dia"
+    [ -z "$hit$dia" ] && [ -n "$other" ] && echo "$other"
+    [ -n "$val" ] && echo "$val"
+    return 0
 }
 
 table() {

@@ -245,6 +245,7 @@ static void check_output(const cl_case *c, const cl_case_data *d, const cl_case_
         .size = o->size,
         .border_band = o->border_band,
         .picture_path = picture_path(c, pic, sizeof pic),
+        .border = o->border,
     };
     if (cl_feedback_check(&chk, &o->out, v) != CL_OK) {
         v->passed = 0;
