@@ -63,9 +63,10 @@ const char *bud_verdict_str(int verdict)
 /* The verdict as one word, for JSON. */
 static const char *verdict_word(int verdict)
 {
-    static const char *const words[] = {"within",  "over",    "not_built",
-                                        "not_implemented", "failed", "wrong",
-                                        "crashed", "timed_out", "kit_error"};
+    static const char *const words[] = {"within", "over",    "not_built", "not_implemented",
+                                        "failed", "wrong",   "crashed",   "timed_out",
+                                        "kit_error"};
+    _Static_assert(sizeof words / sizeof words[0] == BUD_KIT_ERROR + 1, "a word per verdict");
     if (verdict < 0 || verdict > BUD_KIT_ERROR)
         return "unknown";
     return words[verdict];

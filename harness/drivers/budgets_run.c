@@ -207,10 +207,10 @@ static size_t read_all(int fd, void *buf, size_t size)
 }
 
 /* Asks glibc to keep freed memory instead of returning it to the system, so
- * that every timed call finds its output's pages already mapped: otherwise
- * the page faults of a fresh output, the same for both sides, would water
- * every ratio down towards 1. Blocks up to 32 MiB (glibc's largest
- * threshold) then come from the heap. Small allocations are unaffected. */
+ * that the timed calls do not map fresh pages for their outputs every time:
+ * a cost of the kernel, not of the code, which blurs the ratios. Blocks up
+ * to 32 MiB (glibc's largest threshold) then come from the heap; small
+ * allocations are unaffected. */
 static void keep_memory(void)
 {
     mallopt(M_MMAP_THRESHOLD, 32 << 20);

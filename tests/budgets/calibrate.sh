@@ -194,4 +194,7 @@ if judge; then
     exit 0
 fi
 echo "calibration rule FAILED twice: recalibrate (tests/budgets/README.md)" >&2
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
+echo "(load average $load on $(nproc) cores: on a loaded machine the naive loops slow" \
+    "down more than the reference; re-run on a quiet machine before recalibrating)" >&2
 exit 1
