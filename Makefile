@@ -338,6 +338,118 @@ mutants:
 check-mutants:
 	@BUILD=$(BUILD) bash tests/mutants/run.sh $(FILTER)
 
+# ---------------------------------------------------------- grader (C side)
+# The grader's programs (SPEC §6, harness/drivers/judge.h): the trusted judge
+# links the reference, the case runner, the properties, the feedback and the
+# worker client, and never student code; a worker links the part files of
+# $(STUDENT_DIR) (compiled under their plain names, as the Python grader
+# compiles them), the core library and the protocol, with the libraries the
+# student suite links (so what links in `make test` links here), never the
+# reference;
+# sandbox_exec sets the rlimits and execs the worker.
+#   make grader                            the judge and sandbox_exec
+#   make workers [STUDENT_DIR=solutions]   $(GRADER)/<dir>/worker_aN, one per part
+#   make check-grader-c                    tests/grader_c/run.sh
+GRADER := $(BUILD)/grader
+JUDGE := $(GRADER)/judge
+SANDBOX_EXEC := $(GRADER)/sandbox_exec
+PROTOCOL_OBJ := $(BUILD)/obj/harness/drivers/protocol.o
+WORKER_OBJ := $(BUILD)/obj/harness/drivers/worker.o $(PROTOCOL_OBJ)
+JUDGE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard harness/drivers/judge*.c)) \
+             $(BUILD)/obj/harness/drivers/remote.o $(BUILD)/obj/harness/drivers/verdict.o \
+             $(PROTOCOL_OBJ) $(CASES_OBJ) $(BUILD)/obj/tests/student/properties.o
+WORKER_BIN := $(GRADER)/$(subst /,_,$(subst .,_,$(STUDENT_DIR)))
+HOSTILE := $(notdir $(basename $(wildcard tests/grader_c/hostile/*.c)))
+
+.PHONY: grader workers hostile-workers check-grader-c check-grader-c-mutants
+grader: $(JUDGE) $(SANDBOX_EXEC)
+workers: $(SUITE_PARTS:%=$(WORKER_BIN)/worker_%)
+hostile-workers: $(HOSTILE:%=$(GRADER)/hostile/worker_%)
+
+$(JUDGE): $(JUDGE_OBJ) $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(SANDBOX_EXEC): $(BUILD)/obj/harness/drivers/sandbox_exec.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# The part file as it is; on a compile error no stale object stays.
+$(WORKER_BIN)/parts/%.o: $(STUDENT_DIR)/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@ || { rm -f $@; exit 1; }
+
+define worker_rule
+$(WORKER_BIN)/worker_$(1): $(WORKER_OBJ) $(WORKER_BIN)/parts/$(call part_file,$(1)).o \
+                           $(BUILD)/libconvlab_core.a
+	$(CC) $(LDFLAGS) -o $$@ $$^ $(LIBS)
+endef
+$(foreach p,$(SUITE_PARTS),$(eval $(call worker_rule,$(p))))
+
+# Hostile part files of the tests (tests/grader_c/hostile/): one worker each.
+$(GRADER)/hostile/%.o: tests/grader_c/hostile/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(GRADER)/hostile/worker_%: $(WORKER_OBJ) $(GRADER)/hostile/%.o $(BUILD)/libconvlab_core.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The kit tests also test the protocol (tests/kit/test_protocol.c).
+$(KIT_TESTS): $(PROTOCOL_OBJ)
+
+check-grader-c: $(IMAGES)/.stamp
+	@BUILD=$(BUILD) SAN=$(SAN) MAKE="$(MAKE)" bash tests/grader_c/run.sh
+
+# Every mutant of tests/mutants/ through the judge instead of the student
+# suite: caught, with a first message that points at the mistake (about as
+# long as check-mutants; not part of check-grader-c).
+check-grader-c-mutants: $(IMAGES)/.stamp $(EXPECTED)/.stamp
+	@BUILD=$(BUILD) MUTANTS_SUITE_CMD='bash tests/grader_c/judge_as_suite.sh "$$PART" "$$STUDENT_DIR" "$$WBUILD"' \
+	  bash tests/mutants/run.sh $(FILTER)
+
+# --------------------------------------------------------- grader (Python)
+# grader/README.md: `python3 -m grader` compiles each part file of a
+# submission in a sandbox, links it with the worker objects, and runs the
+# judge on it; these targets are thin wrappers that build what it needs first.
+#   make grade SUBMISSION=PATH OUT=DIR [SEED=S]     one submission (folder, .zip, tar)
+#   make grade-all SUBMISSIONS=DIR OUT=DIR [JOBS=N] [FORCE=1]
+#   make check-grader-py                           tests/grader/ (unittest)
+GRADER_PY := $(or $(PYTHON),/usr/bin/python3)
+GRADER_COMMA := ,
+GRADER_EMPTY :=
+GRADER_SPACE := $(GRADER_EMPTY) $(GRADER_EMPTY)
+GRADER_WORKER_OBJS := $(subst $(GRADER_SPACE),$(GRADER_COMMA),$(strip $(WORKER_OBJ) $(BUILD)/libconvlab_core.a))
+GRADER_KIT := $(JUDGE) $(SANDBOX_EXEC) $(WORKER_OBJ) $(BUILD)/libconvlab_core.a \
+              $(IMAGES)/.stamp $(EXPECTED)/.stamp
+GRADER_ARGS := --build-dir $(BUILD) --judge $(JUDGE) --sandbox-exec $(SANDBOX_EXEC) \
+               --worker-objects $(GRADER_WORKER_OBJS) --images $(IMAGES) --expected $(EXPECTED)
+JOBS ?= 1
+
+# A missing argument stops make before it builds anything.
+ifneq ($(filter grade,$(MAKECMDGOALS)),)
+ifeq ($(and $(SUBMISSION),$(OUT)),)
+$(error usage: make grade SUBMISSION=PATH OUT=DIR [SEED=S])
+endif
+endif
+ifneq ($(filter grade-all,$(MAKECMDGOALS)),)
+ifeq ($(and $(SUBMISSIONS),$(OUT)),)
+$(error usage: make grade-all SUBMISSIONS=DIR OUT=DIR [JOBS=N] [FORCE=1])
+endif
+endif
+
+.PHONY: grade grade-all check-grader-py
+grade: $(GRADER_KIT)
+	$(GRADER_PY) -m grader grade "$(SUBMISSION)" --out "$(OUT)" $(if $(SEED),--seed $(SEED)) $(GRADER_ARGS)
+
+grade-all: $(GRADER_KIT)
+	$(GRADER_PY) -m grader grade-all "$(SUBMISSIONS)" --out "$(OUT)" --jobs $(JOBS) \
+	  $(if $(filter 1,$(FORCE)),--force) $(GRADER_ARGS)
+
+check-grader-py: $(GRADER_KIT)
+	CONVLAB_BUILD=$(BUILD) CONVLAB_JUDGE=$(JUDGE) CONVLAB_SANDBOX_EXEC=$(SANDBOX_EXEC) \
+	  CONVLAB_WORKER_OBJECTS=$(GRADER_WORKER_OBJS) CONVLAB_IMAGES=$(IMAGES) \
+	  CONVLAB_EXPECTED=$(EXPECTED) $(GRADER_PY) -m unittest discover -s tests/grader -t .
+
 clean:
 	rm -rf build
 .SECONDARY:

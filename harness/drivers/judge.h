@@ -1,0 +1,86 @@
+/* judge.h -- the grader's trusted program, shared by judge*.c (floor 3).
+ *
+ *   judge --cases tests/cases.toml --images DIR --part aN
+ *         [--expected DIR] [--feedback DIR] [--student-dir NAME]
+ *         [--timeout-floor 2.0] [--timeout-factor 50] [--only ID] [--seed S]
+ *         -- WORKER_CMD...
+ *
+ * The judge links the reference, the feedback module, the case runner
+ * (cases.c), the properties and the worker client (remote.c): NEVER student
+ * code. Student code runs only in the worker started from WORKER_CMD (the
+ * sandbox command line composed by the Python grader, or just the worker),
+ * through cl_impl_remote.
+ *
+ * For every case of part aN in the table (or only ID), in table order:
+ *   1. load its input (cl_case_load);
+ *   2. run it with the reference, timed: the expected output of a compare
+ *      case (computed here: the expected files of mkexpected are never read
+ *      for the grade), or the reference's own pass of a property;
+ *   3. run it on the worker with a per-call wall-clock timeout of
+ *      max(floor, factor x the reference's time for the case);
+ *   4. judge: an incident of the worker (timeout, crash, flood, not built),
+ *      what cl_case_problem says (not implemented, an error status, no
+ *      output, a write out of bounds, a modified input), or the verdict of
+ *      verdict.h (compare) or of the property;
+ *   5. print one JSON object on one line (judge_json.c).
+ * --expected DIR only supplies the outputs of known mistakes (<id>.<tag>.npy)
+ * for the diagnoses; --feedback DIR receives the pictures (<id>.png).
+ *
+ * HIDDEN CASES: --seed S is accepted and recorded (on standard error); the
+ * seeded hidden cases are not generated yet (judge_hidden_cases is the hook).
+ *
+ * OUTPUT (standard output, one line per case, flushed after each):
+ *   {"id": "a1.im_conv.cat_gaussian", "function": "im_conv", "points": 2.5,
+ *    "status": "passed|failed|not_implemented|crashed|timeout|error",
+ *    "message": "...", "diagnosis": "...", "tag": "...", "picture": "...",
+ *    "seconds": 0.0123, "worker_stderr": "...", "worker_stderr_bytes": 0}
+ *   status error means the judge could not run the case (a kit problem),
+ *   never the student's fault. A summary line goes to standard error.
+ *
+ * EXIT STATUS: 0 when it graded (whatever the verdicts); 2 for a bad command
+ * line (including a worker command that cannot be executed); 1 when the table
+ * cannot be read or has no case for the part.
+ */
+#ifndef CONVLAB_JUDGE_H
+#define CONVLAB_JUDGE_H
+
+#include <stdio.h>
+
+#include "cases.h"
+#include "remote.h"
+
+typedef struct judge_opts {
+    const char *cases, *images, *expected, *feedback, *part, *only, *student_dir;
+    double floor, factor; /* per-call timeout = max(floor, factor x reference time) */
+    int has_seed;
+    unsigned long long seed;
+    char **worker; /* NULL-terminated argv of the worker command */
+} judge_opts;
+
+typedef struct judge_result {
+    const char *status; /* "passed", "failed", ... */
+    char message[4096];
+    char diagnosis[512];
+    char tag[48];
+    char picture[512];
+    double seconds;      /* wall time of the student's part of the case */
+    double ref_seconds;  /* the reference's time for the case */
+    const cl_remote_report *report; /* the worker's standard error, NULL if none */
+} judge_result;
+
+/* judge_run.c: grades case c on the worker of session r. Never fails: a
+ * problem of the kit becomes status "error" with its message. */
+void judge_case(const judge_opts *o, cl_remote *r, const cl_case *c, judge_result *res);
+
+/* judge_json.c: writes s (n bytes, any bytes) as a JSON string: quoted,
+ * escaped, invalid UTF-8 replaced by U+FFFD. */
+void judge_json_string(FILE *f, const char *s, size_t n);
+
+/* judge_json.c: the line of one case. */
+void judge_json_case(FILE *f, const cl_case *c, const judge_result *res);
+
+/* judge_run.c: appends the hidden cases drawn from the seed to t. Not yet:
+ * returns 0 (none added). */
+int judge_hidden_cases(const judge_opts *o, cl_case_table *t);
+
+#endif /* CONVLAB_JUDGE_H */

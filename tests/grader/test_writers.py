@@ -1,0 +1,177 @@
+"""The writers: Gradescope's schema, Autolab's line, the per-student JSON
+round trip, the CSV gradebook, and atomic writes."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import unittest
+from unittest import mock
+
+from grader import writers
+from grader.model import (CaseResult, LeaderboardEntry, PartResult, PartState, Status,
+                          SubmissionResult, Visibility)
+
+from . import gradescope_schema
+from .util import TempDir
+
+
+def sample(student: str = "alice") -> SubmissionResult:
+    """A submission with a bit of everything."""
+    s = SubmissionResult(student=student, seed=123456789, kit_version="0.1.0",
+                         rubric_hash="sha256:" + "ab" * 32, sandbox="bubblewrap 0.8.0: ...",
+                         started="2025-01-01T00:00:00+00:00", finished="2025-01-01T00:01:00+00:00",
+                         leaderboard=[LeaderboardEntry("a4 speed-up", "not measured yet")])
+    s.parts = [
+        PartResult("a1", "a1_windows.c", 3.5),
+        PartResult("a2", "a2_borders.c", 2.0, state=PartState.COMPILE_ERROR,
+                   note="a2_borders.c does not compile (gcc exit status 1)",
+                   compile_log="a2_borders.c:3:1: error: expected ';' ```` before '}'"),
+        PartResult("a3", "a3_layers.c", 1.0, state=PartState.REJECTED,
+                   note="a3_layers.c uses fopen: a solution never needs it; the part is not graded",
+                   rejected_symbols=["fopen"]),
+        PartResult("a4", "a4_fast.c", 1.0, state=PartState.MISSING,
+                   note="a4_fast.c is not in the submission: part a4 scores 0"),
+    ]
+    s.cases = [
+        CaseResult("a1.im_conv.cat", "a1", "im_conv", "cat", "im_conv: the *cat* | blurred",
+                   1.5, Status.PASSED, seconds=0.01),
+        CaseResult("a1.im_conv.f", "a1", "im_conv", "f", "im_conv: letter F", 1.0, Status.FAILED,
+                   message="at row 3, column 7 (channel 0): you have 12.5, it should be 14",
+                   diagnosis="the kernel is flipped", tag="kernel-flipped",
+                   worker_stderr="debug: x=3\n"),
+        CaseResult("a1.im_conv.crash", "a1", "im_conv", "crash", "im_conv: crash", 0.5,
+                   Status.CRASHED, message="your code crashed (SIGSEGV)"),
+        CaseResult("a1.im_conv.hidden1", "a1", "im_conv", "hidden1", "", 0.5, Status.PASSED,
+                   visibility=Visibility.HIDDEN),
+        CaseResult("a2.flip_kernel.x", "a2", "flip_kernel", "x", "flip", 2.0, Status.NOT_GRADED),
+        CaseResult("a3.conv2d.x", "a3", "conv2d", "x", "conv2d", 1.0, Status.NOT_GRADED),
+        CaseResult("a4.im_conv_fast.x", "a4", "im_conv_fast", "x", "fast", 1.0, Status.NOT_GRADED),
+    ]
+    return s.finish()
+
+
+class Model(unittest.TestCase):
+    def test_scores_are_derived(self) -> None:
+        s = sample()
+        self.assertEqual(s.score, 2.0)
+        self.assertEqual(s.max_points, 7.5)
+        self.assertEqual(s.part("a1").score, 2.0)
+        self.assertEqual(s.part("a2").score, 0.0)
+
+    def test_student_json_round_trip(self) -> None:
+        s = sample()
+        d = json.loads(json.dumps(s.to_dict()))
+        self.assertEqual(d["seed"], 123456789)
+        self.assertEqual(d["kit_version"], "0.1.0")
+        self.assertTrue(d["rubric_hash"].startswith("sha256:"))
+        self.assertEqual(d["sandbox"], "bubblewrap 0.8.0: ...")
+        self.assertEqual(d["score"], 2.0)
+        back = SubmissionResult.from_dict(d)
+        self.assertEqual(back.to_dict(), s.to_dict())
+        self.assertIs(back.cases[1].status, Status.FAILED)
+        self.assertIs(back.parts[1].state, PartState.COMPILE_ERROR)
+
+
+class Gradescope(unittest.TestCase):
+    def test_schema(self) -> None:
+        r = writers.gradescope_results(sample(), execution_time=12.3)
+        errors = gradescope_schema.validate(json.loads(json.dumps(r)))
+        self.assertEqual(errors, [])
+
+    def test_the_validator_catches_mistakes(self) -> None:
+        r = writers.gradescope_results(sample())
+        r["tests"][0]["status"] = "ok"
+        r["tests"][1].pop("max_score")
+        r["score"] = "12"
+        r["bogus"] = 1
+        errors = gradescope_schema.validate(r)
+        self.assertEqual(len(errors), 4, errors)
+
+    def test_content(self) -> None:
+        r = writers.gradescope_results(sample())
+        self.assertEqual(r["score"], 2.0)
+        self.assertEqual(r["output_format"], "md")
+        self.assertEqual(len(r["tests"]), 7)
+        t = {x["name"]: x for x in r["tests"]}
+        self.assertEqual(t["a1.im_conv.cat"]["status"], "passed")
+        self.assertEqual(t["a1.im_conv.f"]["score"], 0.0)
+        self.assertEqual(t["a1.im_conv.f"]["max_score"], 1.0)
+        self.assertIn("you have 12.5, it should be 14", t["a1.im_conv.f"]["output"])
+        self.assertIn("**Likely cause:** the kernel is flipped", t["a1.im_conv.f"]["output"])
+        self.assertIn("kernel-flipped", t["a1.im_conv.f"]["tags"])
+        self.assertEqual(t["a1.im_conv.hidden1"]["visibility"], "hidden")
+        self.assertIn("Not graded", t["a2.flip_kernel.x"]["output"])
+        self.assertIn("does not compile", t["a2.flip_kernel.x"]["output"])
+        self.assertEqual(r["leaderboard"], [{"name": "a4 speed-up", "value": "not measured yet"}])
+        self.assertNotIn("seed", json.dumps(r))   # the secret seed stays out of what students get
+
+    def test_summary_markdown(self) -> None:
+        md = writers.summary_md(sample())
+        self.assertIn("| a2 | `a2_borders.c` | 0 / 2 | 0/1 | does not compile (see below) |", md)
+        self.assertIn("on the visible cases", md)      # a hidden case exists
+        self.assertIn("1 further case(s)", md)
+        self.assertIn("uses fopen", md)
+        self.assertIn("a4\\_fast.c is not in the submission", md)
+        # the compile log's backticks cannot close its fence
+        self.assertIn("`````\na2_borders.c:3:1", md)
+        # Markdown in a description is escaped
+        t = writers.case_output_md(sample(), sample().cases[0])
+        self.assertIn("the \\*cat\\* \\| blurred", t)
+
+
+class Autolab(unittest.TestCase):
+    def test_line(self) -> None:
+        line = writers.autolab_line(sample())
+        self.assertNotIn("\n", line)
+        self.assertEqual(json.loads(line), {"scores": {"a1": 2.0, "a2": 0.0, "a3": 0.0, "a4": 0.0}})
+
+
+class Csv(TempDir):
+    def test_gradebook(self) -> None:
+        a, b = sample("alice"), sample("=bob")
+        b.cases[0].status = Status.FAILED
+        b.finish()
+        path = self.tmp / "grades.csv"
+        writers.write_grades_csv([b, a], path)
+        rows = list(csv.reader(io.StringIO(path.read_text())))
+        self.assertEqual(rows[0], writers.CSV_COLUMNS)
+        self.assertEqual(rows[0][:7], ["student", "a1", "a2", "a3", "a4", "total", "max_points"])
+        self.assertEqual(len(rows), 3)
+        alice = dict(zip(rows[0], rows[1] if rows[1][0] == "alice" else rows[2]))
+        self.assertEqual(alice["a1"], "2")
+        self.assertEqual(alice["total"], "2")
+        self.assertEqual(alice["max_points"], "7.5")
+        self.assertEqual(alice["seed"], "123456789")
+        self.assertIn("a2 compile error", alice["problems"])
+        self.assertIn("a3 rejected (fopen)", alice["problems"])
+        self.assertIn("a4 missing", alice["problems"])
+        self.assertIn("1 crashed", alice["problems"])
+        self.assertIn("'=bob", [r[0] for r in rows])    # no formula injection
+        self.assertTrue(path.read_text().endswith("\n"))
+
+
+class Atomic(TempDir):
+    def test_no_temporary_file_is_left(self) -> None:
+        p = self.tmp / "out" / "results.json"
+        writers.write_gradescope(sample(), p)
+        writers.write_gradescope(sample(), p)
+        self.assertEqual([x.name for x in p.parent.iterdir()], ["results.json"])
+        json.loads(p.read_text())
+
+    def test_a_failed_write_keeps_the_old_file(self) -> None:
+        p = self.tmp / "results.json"
+        writers.atomic_write_json(p, {"score": 1})
+        with self.assertRaises(ValueError):
+            writers.atomic_write_json(p, {"score": math.nan})   # allow_nan=False
+        self.assertEqual(json.loads(p.read_text()), {"score": 1})
+        with mock.patch("os.replace", side_effect=OSError("disk full")):
+            with self.assertRaises(OSError):
+                writers.atomic_write_json(p, {"score": 2})
+        self.assertEqual(json.loads(p.read_text()), {"score": 1})
+        self.assertEqual([x.name for x in self.tmp.iterdir()], ["results.json"])
+
+
+if __name__ == "__main__":
+    unittest.main()
