@@ -32,8 +32,10 @@ int main(int argc, char **argv)
     }
     int fd = open("/usr/convlab-probe", O_WRONLY | O_CREAT, 0600);
     printf("write_usr=%s\n", fd >= 0 ? "yes" : "no");
-    fd = open("/tmp/convlab-probe", O_WRONLY | O_CREAT, 0600);
+    char tmp[] = "/tmp/convlab-probe-XXXXXX";
+    fd = mkstemp(tmp);
     printf("write_tmp=%s\n", fd >= 0 ? "yes" : "no");
+    if (fd >= 0) unlink(tmp);
     int s = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(53)};
     inet_pton(AF_INET, "1.1.1.1", &a.sin_addr);
