@@ -206,7 +206,7 @@ demo-run: $(CONVLAB) images
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: check-unit check-stubs check-suite check-python check-bundle check-mutants check-asan
+check-all: check-unit check-stubs check-suite check-python check-bundle check-mutants check-grader-c check-grader-py check-asan
 	@echo "make check: all kit checks passed"
 
 check-unit: $(KIT_TESTS) images
@@ -220,7 +220,7 @@ check-python: $(CONVLAB) images
 	CONVLAB=$(CONVLAB) CONVLAB_IMAGES=$(IMAGES) $(PYTHON) -m unittest discover -s tests/python -t .
 
 check-asan:
-	$(MAKE) --no-print-directory SAN=1 check-unit check-stubs check-suite
+	$(MAKE) --no-print-directory SAN=1 check-unit check-stubs check-suite check-grader-c
 
 # --------------------------------------------------------- student suite
 # The case table tests/cases.toml drives the student suite (tests/student/,
@@ -393,6 +393,9 @@ $(GRADER)/hostile/%.o: tests/grader_c/hostile/%.c $(HEADERS)
 
 $(GRADER)/hostile/worker_%: $(WORKER_OBJ) $(GRADER)/hostile/%.o $(BUILD)/libconvlab_core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The student suite judges its outputs with verdict.c, as the judge does.
+$(foreach p,$(SUITE_PARTS),$(eval $(SUITE_BIN)/test_$(p): $(BUILD)/obj/harness/drivers/verdict.o))
 
 # The kit tests also test the protocol (tests/kit/test_protocol.c).
 $(KIT_TESTS): $(PROTOCOL_OBJ)

@@ -30,6 +30,7 @@ mkdir -p "$root/assignments" "$root/harness/drivers" "$root/lib" "$root/tests/st
 cp assignments/*.c assignments/*.h "$root/assignments/"
 cp harness/convlab.h harness/feedback.h harness/toml.h harness/reference.h "$root/harness/"
 cp harness/drivers/impl.h harness/drivers/cases.h harness/drivers/cases.c \
+   harness/drivers/verdict.h harness/drivers/verdict.c \
    harness/drivers/casegen.c harness/drivers/budgets*.c harness/drivers/budgets*.h \
    "$root/harness/drivers/"
 for lib in libconvlab_core.a libconvlab_ref.a; do

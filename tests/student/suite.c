@@ -5,9 +5,10 @@
  * (cl_case_call), explain a call that produced nothing to compare
  * (cl_case_problem: not implemented, an error status, writes out of bounds,
  * a modified input), then compare with the expected output precomputed by
- * the kit (CONVLAB_EXPECTED/<id>.npy) through cl_feedback_check, with the
- * outputs of the case's known mistakes (<id>.<tag>.npy) for the diagnosis
- * and a picture in CONVLAB_FEEDBACK/<id>.png.
+ * the kit (CONVLAB_EXPECTED/<id>.npy) through verdict.h (the grader's judge
+ * uses the same words), with the outputs of the case's known mistakes
+ * (<id>.<tag>.npy) for the diagnosis and a picture in
+ * CONVLAB_FEEDBACK/<id>.png.
  * A property case: run the C property named in the table (properties.c).
  */
 #include "suite.h"
@@ -19,8 +20,7 @@
 
 #include "feedback.h"
 #include "properties.h"
-
-#define MAX_MISTAKES 8
+#include "verdict.h"
 
 /* The failure of the current test, reported once everything is freed
  * (cr_assert_fail does not return). */
@@ -52,172 +52,19 @@ static const char *student_dir(void)
 
 static const char *picture_path(const cl_case *c, char *buf, size_t size)
 {
-    if (c->fn == CL_FN_CONV_OUTPUT_SIZE) return NULL;
-    snprintf(buf, size, "%s/%s.png", cl_case_dir("CONVLAB_FEEDBACK", CL_DEFAULT_FEEDBACK), c->id);
-    return buf;
+    return cl_verdict_picture_path(c, cl_case_dir("CONVLAB_FEEDBACK", CL_DEFAULT_FEEDBACK), buf,
+                                   size);
 }
 
-/* The outputs of the case's mistakes that the kit precomputed (missing ones
- * are skipped: they only sharpen the diagnosis). Returns how many. */
-static int load_mistakes(const cl_case *c, const char *dir, cl_image *images, cl_mistake *m,
-                         char tags[][48])
-{
-    int n = 0;
-    char path[600];
-    for (int i = 0; n < MAX_MISTAKES && cl_case_mistake(c, i, tags[n], sizeof tags[n]); i++) {
-        cl_case_expected_path(path, sizeof path, dir, c->id, tags[n]);
-        if (cl_image_read_npy(&images[n], path, NULL) != CL_OK) continue;
-        m[n].tag = tags[n];
-        m[n].output = &images[n];
-        n++;
-    }
-    return n;
-}
-
-/* The formula of conv_output_size for one row, with its numbers. */
-static void size_formula(char *buf, size_t size, cl_mode m, int in, int k, int s, int want)
-{
-    if (want < 0)
-        snprintf(buf, size,
-                 "in valid mode a kernel of %d does not fit in %d: return a negative status "
-                 "such as CL_E_SHAPE",
-                 k, in);
-    else if (m == CL_MODE_VALID)
-        snprintf(buf, size, "valid mode gives (in - k) / stride + 1 = (%d - %d) / %d + 1 = %d", in,
-                 k, s, want);
-    else if (m == CL_MODE_SAME)
-        snprintf(buf, size, "same mode gives ceil(in / stride) = ceil(%d / %d) = %d", in, s, want);
-    else
-        snprintf(buf, size,
-                 "full mode gives (in + k - 2) / stride + 1 = (%d + %d - 2) / %d + 1 = %d", in, k,
-                 s, want);
-}
-
-/* Known wrong formulas of conv_output_size (-1 stands for an error). */
-static int sz_valid_no_plus1(int i, int k, int s)
-{
-    return i >= k ? (i - k) / s : -1;
-}
-static int sz_valid_no_stride(int i, int k, int s)
-{
-    return (void)s, i >= k ? i - k + 1 : -1;
-}
-static int sz_valid_ceil(int i, int k, int s)
-{
-    return i >= k ? (i - k + s - 1) / s + 1 : -1;
-}
-static int sz_valid_plus1_divided(int i, int k, int s)
-{
-    return i >= k ? (i - k + 1) / s : -1;
-}
-static int sz_valid_no_check(int i, int k, int s)
-{
-    return (i - k) / s + 1;
-}
-static int sz_same_floor(int i, int k, int s)
-{
-    return (void)k, i / s;
-}
-static int sz_same_no_stride(int i, int k, int s)
-{
-    return (void)k, (void)s, i;
-}
-static int sz_full_no_stride(int i, int k, int s)
-{
-    return (void)s, i + k - 1;
-}
-static int sz_full_no_plus1(int i, int k, int s)
-{
-    return (i + k - 2) / s;
-}
-static int sz_full_ceil(int i, int k, int s)
-{
-    return (i + k - 2 + s - 1) / s + 1;
-}
-static int sz_valid(int i, int k, int s)
-{
-    return i >= k ? (i - k) / s + 1 : -1;
-}
-
-static const struct {
-    cl_mode mode;
-    int (*size)(int in, int k, int stride);
-    const char *text;
-} size_mistakes[] = {
-    {CL_MODE_VALID, sz_valid_no_plus1, "the valid-mode size without the + 1: (in - k) / stride"},
-    {CL_MODE_VALID, sz_valid_no_stride, "the valid-mode size without the stride: in - k + 1"},
-    {CL_MODE_VALID, sz_valid_ceil, "the valid-mode size rounded up instead of down"},
-    {CL_MODE_VALID, sz_valid_plus1_divided,
-     "the + 1 divided by the stride too: (in - k + 1) / stride"},
-    {CL_MODE_VALID, sz_valid_no_check,
-     "no check that the kernel fits: when in < k, return an error "
-     "(a negative status such as CL_E_SHAPE), not a size"},
-    {CL_MODE_SAME, sz_same_floor,
-     "the same-mode size rounded down instead of up: in / stride; the "
-     "ceiling is (in + stride - 1) / stride"},
-    {CL_MODE_SAME, sz_same_no_stride, "the same-mode size without the stride: in"},
-    {CL_MODE_SAME, sz_valid, "the valid-mode size"},
-    {CL_MODE_FULL, sz_full_no_stride, "the full-mode size without the stride: in + k - 1"},
-    {CL_MODE_FULL, sz_full_no_plus1, "the full-mode size without the + 1: (in + k - 2) / stride"},
-    {CL_MODE_FULL, sz_full_ceil, "the full-mode size rounded up instead of down"},
-    {CL_MODE_FULL, sz_valid, "the valid-mode size"},
-};
-
-/* "Likely cause: ..." when every size of the table fits a known mistake. */
-static void size_diagnosis(const cl_case_args *a, const cl_image *got, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    for (size_t m = 0; m < sizeof size_mistakes / sizeof size_mistakes[0]; m++) {
-        int all = size_mistakes[m].mode == a->mode;
-        for (int row = 0, in, k, s; all && cl_case_size_row(a, row, &in, &k, &s); row++) {
-            int want = size_mistakes[m].size(in, k, s);
-            all = (float)(want < 0 ? -1 : want) == got->data[row];
-        }
-        if (all) {
-            snprintf(buf, size, "\nLikely cause: your sizes are %s.", size_mistakes[m].text);
-            return;
-        }
-    }
-}
-
-/* conv_output_size: the first wrong row of the table, as a call. */
-static void check_sizes(const cl_case_data *d, const cl_case_output *o, const cl_image *expected,
-                        cl_verdict *v)
-{
-    size_t n = cl_image_count(expected), wrong = 0, first = 0;
-    for (size_t i = 0; i < n && i < cl_image_count(&o->out); i++)
-        if (o->out.data[i] != expected->data[i] && wrong++ == 0) first = i;
-    v->passed = wrong == 0 && n == cl_image_count(&o->out);
-    if (v->passed) return;
-    int in, k, s, want = (int)expected->data[first], got = (int)o->out.data[first];
-    char formula[256], have[48];
-    cl_case_size_row(&d->args, (int)first, &in, &k, &s);
-    size_formula(formula, sizeof formula, d->args.mode, in, k, s, want);
-    if (got < 0)
-        snprintf(have, sizeof have, "a negative status (an error)");
-    else
-        snprintf(have, sizeof have, "%d", got);
-    char why[256];
-    size_diagnosis(&d->args, &o->out, why, sizeof why);
-    snprintf(v->message, sizeof v->message,
-             "conv_output_size(in=%d, k=%d, stride=%d, CL_MODE_%s) returned %s; %s.\n"
-             "%zu of the %zu calls of this table are wrong.%s",
-             in, k, s,
-             d->args.mode == CL_MODE_VALID  ? "VALID"
-             : d->args.mode == CL_MODE_SAME ? "SAME"
-                                            : "FULL",
-             have, formula, wrong, n, why);
-}
-
-/* Compares o's output with the expected one; fills v. */
+/* Compares o's output with the expected one precomputed by the kit, with the
+ * outputs of the case's known mistakes for the diagnosis (verdict.h). */
 static void check_output(const cl_case *c, const cl_case_data *d, const cl_case_output *o,
                          cl_verdict *v)
 {
     const char *dir = cl_case_dir("CONVLAB_EXPECTED", CL_DEFAULT_EXPECTED);
-    char path[600], pic[600], tags[MAX_MISTAKES][48];
-    cl_image expected = {0}, images[MAX_MISTAKES];
-    cl_mistake mistakes[MAX_MISTAKES];
-    memset(images, 0, sizeof images);
+    char path[600], pic[600];
+    cl_image expected = {0};
+    cl_verdict_mistakes m;
     cl_case_expected_path(path, sizeof path, dir, c->id, NULL);
     if (cl_image_read_npy(&expected, path, NULL) != CL_OK) {
         char msg[900];
@@ -227,33 +74,10 @@ static void check_output(const cl_case *c, const cl_case_data *d, const cl_case_
         fail_kit(c->id, msg);
         return;
     }
-    if (c->fn == CL_FN_CONV_OUTPUT_SIZE) {
-        check_sizes(d, o, &expected, v);
-        cl_image_free(&expected);
-        return;
-    }
-    int nm = load_mistakes(c, dir, images, mistakes, tags);
-    cl_check chk = {
-        .function = cl_fn_name(c->fn),
-        .case_id = c->id,
-        .input = d->input.data ? &d->input : NULL,
-        .expected = &expected,
-        .atol = o->atol,
-        .rtol = o->rtol,
-        .mistakes = mistakes,
-        .nmistakes = nm,
-        .size = o->size,
-        .border_band = o->border_band,
-        .picture_path = picture_path(c, pic, sizeof pic),
-        .border = o->border,
-    };
-    if (cl_feedback_check(&chk, &o->out, v) != CL_OK) {
-        v->passed = 0;
-        snprintf(v->message, sizeof v->message, "the comparison could not run: %s",
-                 cl_last_error());
-    }
+    cl_verdict_mistakes_load(c, dir, &m);
+    cl_verdict_compare(c, d, o, &expected, &m, picture_path(c, pic, sizeof pic), v);
+    cl_verdict_mistakes_free(&m);
     cl_image_free(&expected);
-    for (int i = 0; i < nm; i++) cl_image_free(&images[i]);
 }
 
 static void run_compare(const cl_case *c, const cl_case_data *d)
