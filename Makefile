@@ -64,10 +64,14 @@ help:
 	@echo "make demo       build everything and draw the lesson's pictures into build/demo"
 	@echo "make test       the student suite on $(STUDENT_DIR)/ (A=a1 for one part), with the points table"
 	@echo "make expected   the expected outputs of tests/cases.toml (into $(EXPECTED))"
-	@echo "make check      the kit's self-test (unit, sweep, golden, sanitizers, Python cross-check)"
+	@echo "make check      the kit's self-test (unit, sweep, golden, suite, bundle, mutants, grader, sanitizers, Python cross-check)"
 	@echo "make budgets    build the performance budgets program ($(BUDGETS)) for the code in $(STUDENT_DIR)/"
 	@echo "make check-budgets  check the budgets' calibration (tests/budgets/README.md)"
 	@echo "make calibrate-budgets  measure the model and the slow mistakes; print the table"
+	@echo "make dist       the student bundle ($(BUILD)/convlab-student.tar.gz); make check-bundle proves it"
+	@echo "make grade SUBMISSION=PATH OUT=DIR     grade one submission (folder, .zip or .tar.gz)"
+	@echo "make grade-all SUBMISSIONS=DIR OUT=DIR [JOBS=N]   grade a folder of submissions"
+	@echo "make check-mutants  the public suite against every mutant (tests/mutants/)"
 	@echo "make clean      remove build/"
 
 # ------------------------------------------------------------------ deps
