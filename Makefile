@@ -141,7 +141,8 @@ BUDGETS := $(BUILD)/budgets
 BUDGETS_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard harness/drivers/budgets*.c))
 BUDGETS_LIBS := $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
 BUDGETS_CAL := $(BUILD)/budgets-cal
-SLOW_VARIANTS := $(notdir $(patsubst %/,%,$(wildcard tests/budgets/slow/*.*/)))
+SLOW_VARIANTS := $(basename $(notdir $(wildcard tests/budgets/slow/*.patch)))
+SLOW_SRC := $(BUILD)/slow-src
 PLAIN := $(BUILD)/plain
 
 budgets: $(BUDGETS)
@@ -162,15 +163,30 @@ $(PLAIN)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# $(call slow_parts,VARIANT): the objects of a variant: its own part files,
-# the model's for the other parts.
-slow_parts = $(foreach p,$(PARTS),$(PLAIN)/$(if $(wildcard tests/budgets/slow/$(1)/$(p).c),tests/budgets/slow/$(1),solutions)/$(p).o)
+# A slow variant is a patch of one model part file (tests/budgets/slow/
+# VARIANT.patch, paths solutions/PART.c): its part file is the model's with
+# the patch applied, in $(SLOW_SRC)/VARIANT/.
+slow_part = $(patsubst solutions/%,%,$(shell sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' tests/budgets/slow/$(1).patch))
+$(SLOW_SRC)/%/.stamp: tests/budgets/slow/%.patch $(wildcard solutions/*.c)
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)solutions
+	@cp solutions/*.c $(dir $@)solutions/
+	@patch -s -p1 -d $(dir $@) < $<
+	@touch $@
+
+$(PLAIN)/$(SLOW_SRC)/%.o: $(SLOW_SRC)/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# $(call slow_parts,VARIANT): the objects of a variant: its patched part
+# file, the model's for the other parts.
+slow_parts = $(foreach p,$(PARTS),$(if $(filter $(p).c,$(call slow_part,$(1))),$(PLAIN)/$(SLOW_SRC)/$(1)/solutions/$(p).o,$(PLAIN)/solutions/$(p).o))
 
 $(BUDGETS_CAL)/solution/budgets: $(BUDGETS_OBJ) $(PARTS:%=$(PLAIN)/solutions/%.o) $(BUDGETS_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 define slow_rule
+$(SLOW_SRC)/$(1)/solutions/$(call slow_part,$(1)): $(SLOW_SRC)/$(1)/.stamp
 $(BUDGETS_CAL)/$(1)/budgets: $(BUDGETS_OBJ) $(call slow_parts,$(1)) $(BUDGETS_LIBS)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(LDFLAGS) -o $$@ $$^ $(LIBS)
