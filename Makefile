@@ -72,6 +72,7 @@ help:
 	@echo "make grade SUBMISSION=PATH OUT=DIR     grade one submission (folder, .zip or .tar.gz)"
 	@echo "make grade-all SUBMISSIONS=DIR OUT=DIR [JOBS=N]   grade a folder of submissions"
 	@echo "make check-mutants  the public suite against every mutant (tests/mutants/)"
+	@echo "make autograder  the Gradescope autograder zip ($(BUILD)/autograder.zip); make check-autograder tries it"
 	@echo "make clean      remove build/"
 
 # ------------------------------------------------------------------ deps
@@ -473,6 +474,54 @@ check-grader-py: $(GRADER_KIT)
 	  CONVLAB_WORKER_OBJECTS=$(GRADER_WORKER_OBJS) CONVLAB_IMAGES=$(IMAGES) \
 	  CONVLAB_EXPECTED=$(EXPECTED) $(GRADER_PY) -m unittest discover -s tests/grader -t .
 
+# The example submissions of tests/examples/ (perfect, partly right, a compile
+# error, a crash, far too slow) graded one by one: their scores must be those
+# of tests/examples/expected_scores.toml exactly, with the right statuses and
+# messages (tests/examples/check.py). check-grade-all grades 50 copies of them
+# (folders, .zip, .tar.gz) with grade-all --jobs $(EXAMPLES_JOBS) and checks
+# grades.csv; it takes a minute or two, so it is a target of its own.
+EXAMPLES_JOBS ?= 2
+EXAMPLES_COUNT ?= 50
+.PHONY: check-examples check-grade-all
+check-examples: $(GRADER_KIT)
+	$(GRADER_PY) tests/examples/check.py --out $(BUILD)/examples -- $(GRADER_ARGS)
+
+check-grade-all: $(GRADER_KIT)
+	$(GRADER_PY) tests/examples/check.py --batch --count $(EXAMPLES_COUNT) --jobs $(EXAMPLES_JOBS) \
+	  --out $(BUILD)/examples-batch -- $(GRADER_ARGS)
+
+# ------------------------------------------------------ Gradescope zip
+# `make autograder` writes $(BUILD)/autograder.zip: setup.sh and
+# run_autograder (grader/gradescope/) at its root and the kit's sources that
+# setup.sh builds on Gradescope's image (grader/gradescope/make_zip.py lists
+# them; never solutions/). `make check-autograder` unpacks it into a temporary
+# /autograder (AUTOGRADER_ROOT), builds the kit there from scratch and runs
+# run_autograder on the solutions, the stubs and tests/examples/
+# (tests/gradescope/check.sh).
+AUTOGRADER_ZIP := $(BUILD)/autograder.zip
+.PHONY: autograder check-autograder
+autograder:
+	@$(GRADER_PY) grader/gradescope/make_zip.py $(AUTOGRADER_ZIP)
+
+check-autograder: autograder
+	@bash tests/gradescope/check.sh $(AUTOGRADER_ZIP)
+
+# ------------------------------------------------------ hostile battery
+# tests/adversarial/: hostile submissions graded by the real grader, each
+# with the outcome it must get; around the battery: no process left behind,
+# nothing outside the sandbox changed, no connection to a local listener,
+# a bound on the time (tests/adversarial/README.md).
+.PHONY: check-adversarial
+check-adversarial: $(GRADER_KIT)
+	$(GRADER_PY) tests/adversarial/run.py --build $(BUILD)
+
 clean:
 	rm -rf build
 .SECONDARY:
+
+# --------------------------------------------------------------- fuzzing
+# libFuzzer targets (clang) for the loaders and the protocol, and a mutation
+# fuzzer for archive intake: tests/fuzz/fuzz.mk, tests/fuzz/README.md.
+#   make fuzz-smoke                  a short run of each (fixed seeds, < 60 s)
+#   make fuzz [FUZZ_SECONDS=300]     a longer run of each
+include tests/fuzz/fuzz.mk
