@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,8 +113,13 @@ class SymbolProblem:
 
 
 def check_symbols(part: str, file: str, undefined: set[str], defined: set[str],
-                  raw_syscalls: int = 0) -> list[SymbolProblem]:
-    """The rules above, applied to one object's symbols."""
+                  raw_syscalls: int = 0, kit_defined: frozenset[str] = frozenset(),
+                  data_in_code: tuple[str, ...] = ()) -> list[SymbolProblem]:
+    """The rules above, applied to one object's symbols. kit_defined: the
+    global symbols of the kit's worker objects and core library (a part that
+    defines one would replace the kit's own code inside the worker: its
+    guard-band and input checks); data_in_code: data objects the part placed
+    in an executable section (machine code hidden as data)."""
     problems: list[SymbolProblem] = []
     other_parts = {f: p for p, fs in FUNCTIONS.items() if p != part for f in fs}
     for s in sorted(undefined):
@@ -146,6 +152,14 @@ def check_symbols(part: str, file: str, undefined: set[str], defined: set[str],
         if s.startswith("cl_ref_"):
             problems.append(SymbolProblem(s, f"{file} defines {s}, a copy of the kit's "
                                              "reference; the part is not graded"))
+        elif s in kit_defined or s.startswith("cl_"):
+            problems.append(SymbolProblem(s, f"{file} defines {s}, a function of the kit's "
+                                             "library: a part may not replace the library; "
+                                             "the part is not graded"))
+    for s in data_in_code:
+        problems.append(SymbolProblem(s, f"{file} puts the data {s} in an executable "
+                                         "section: a solution never needs to; the part is "
+                                         "not graded"))
     if raw_syscalls:
         problems.append(SymbolProblem("syscall", f"{file} contains a raw system call "
                                                  "instruction: a solution never needs one; "
@@ -227,6 +241,27 @@ def _foreign_includes(deps: list[str], build_dir: Path, sandboxed_root: str) -> 
     return bad
 
 
+_SECTION_ROW = re.compile(r"^\s*\[\s*(\d+)\]\s+(\S+)\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+(\S*)")
+_SYMBOL_ROW = re.compile(r"^\s*\d+:\s+\S+\s+\d+\s+(\w+)\s+\w+\s+\w+\s+(\d+)\s+(\S+)")
+
+
+def data_in_executable_sections(readelf: str) -> tuple[str, ...]:
+    """From `readelf -SsW`: the data objects (type OBJECT) that sit in an
+    executable section: machine code stored as data to hide raw system calls
+    from the disassembly check."""
+    executable: set[int] = set()
+    for line in readelf.splitlines():
+        m = _SECTION_ROW.match(line)
+        if m and "X" in m.group(3):
+            executable.add(int(m.group(1)))
+    found = []
+    for line in readelf.splitlines():
+        m = _SYMBOL_ROW.match(line)
+        if m and m.group(1) == "OBJECT" and int(m.group(2)) in executable:
+            found.append(m.group(3))
+    return tuple(found)
+
+
 class Builder:
     """Builds the workers of one submission in its private folder."""
 
@@ -267,6 +302,24 @@ class Builder:
             os.chmod(dest, 0o711)
             pb.worker = dest
         return pb
+
+    def _kit_symbols(self) -> frozenset[str]:
+        """The global symbols the kit's worker objects and libraries define
+        (read once; nm runs outside the sandbox on the kit's own files)."""
+        if getattr(self, "_kit_defined", None) is None:
+            names: set[str] = set()
+            for o in self.kit.worker_objects or []:
+                try:
+                    r = subprocess.run(["nm", "--defined-only", "-g", str(o)],
+                                       capture_output=True, text=True, timeout=TOOL_TIMEOUT)
+                except (OSError, subprocess.TimeoutExpired):
+                    continue
+                for ln in r.stdout.splitlines():
+                    parts = ln.split()
+                    if len(parts) >= 3:
+                        names.add(parts[-1].split("@")[0])
+            self._kit_defined = frozenset(names)
+        return self._kit_defined
 
     def _build_in(self, d: Path, pb: PartBuild) -> None:
         file, part = pb.file, pb.part
@@ -323,9 +376,13 @@ class Builder:
         undefined = {ln.split()[-1].split("@")[0] for ln in und.output.splitlines()
                      if ln.strip() and not ln.startswith("[")}
         defined = {ln.split()[-1].split("@")[0] for ln in dfn.output.splitlines()
-                   if len(ln.split()) >= 3 and not ln.startswith("[")}
+                   if len(ln.split()) >= 3 and not ln.startswith("[")
+                   and ln.split()[-2].isupper()}  # global symbols only
         syscalls = len(_SYSCALL_INSN.findall(dis.output)) if dis.ok else 0
-        problems = check_symbols(part, file, undefined, defined, syscalls)
+        elf = self._run(d, ["readelf", "-SsW", obj], TOOL_TIMEOUT,
+                        max_lines=100000, max_bytes=4 << 20)
+        problems = check_symbols(part, file, undefined, defined, syscalls,
+                                 self._kit_symbols(), data_in_executable_sections(elf.output))
         if problems:
             pb.state = PartState.REJECTED
             pb.rejected_symbols = [p.symbol for p in problems]
