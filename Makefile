@@ -227,7 +227,7 @@ demo-run: $(CONVLAB) images
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: check-unit check-stubs check-suite check-python check-bundle check-mutants check-grader-c check-grader-py check-examples check-autograder check-adversarial check-asan
+check-all: check-unit check-stubs check-suite check-python check-bundle check-mutants check-grader-c check-grader-py check-examples check-autograder check-adversarial fuzz-smoke check-asan
 	@echo "make check: all kit checks passed"
 
 check-unit: $(KIT_TESTS) images

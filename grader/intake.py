@@ -339,7 +339,7 @@ def _from_zip(path: Path, limits: Limits, chooser: _Chooser) -> None:
         raise SubmissionRejected(f"the archive is larger than {limits.max_archive_bytes // MiB} MiB")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as e:
         raise SubmissionRejected(f"the .zip cannot be read ({e})")
     with zf:
         infos = zf.infolist()

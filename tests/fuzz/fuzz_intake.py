@@ -50,12 +50,10 @@ CRASHES = ROOT / "tests" / "fuzz" / "crashes" / "intake"
 # "ExceptionType in function" (the innermost frame of grader/intake.py): they
 # are printed but do not fail the run. Remove an entry once it is fixed (the
 # run then fails again if it comes back). Reproducers: tests/fuzz/crashes/intake/.
-KNOWN = {
-    # zipfile.ZipFile() raises NotImplementedError for a member whose "version
-    # needed to extract" is over 6.3; _from_zip catches only BadZipFile,
-    # OSError and ValueError around the constructor.
-    "NotImplementedError in _from_zip",
-}
+KNOWN: set[str] = set()
+# (Fixed: zipfile.ZipFile() raising NotImplementedError for a "version needed
+# to extract" over 6.3 -- tests/fuzz/crashes/intake/zip-extract-version.zip --
+# is now refused as an unreadable .zip.)
 
 
 class Hang(Exception):
