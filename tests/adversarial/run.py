@@ -115,10 +115,18 @@ class Listener:
 
 
 def make_submission(src: Path, dst: Path) -> None:
+    """The submission: the folder's own part files; a part given as
+    PART.prepend.c is that hostile code followed by the model part file (a
+    hostile addition to otherwise correct code); every other part is the
+    model's."""
     dst.mkdir(parents=True)
     for part, f in PARTS.items():
+        prepend = src / (f[:-2] + ".prepend.c")
         if (src / f).is_file():
             shutil.copy(src / f, dst / f)
+        elif prepend.is_file():
+            model = (ROOT / "solutions" / f).read_text()
+            (dst / f).write_text(prepend.read_text() + model)
         else:
             shutil.copy(ROOT / "solutions" / f, dst / f)
 
