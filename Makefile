@@ -45,7 +45,7 @@ REF_OBJ := $(REF_SRC:%.c=$(BUILD)/obj/%.o)
 HEADERS := $(wildcard harness/*.h assignments/*.h harness/drivers/*.h)
 
 IMPL_OBJ := $(foreach i,solution student,$(PARTS:%=$(BUILD)/impl/$(i)/%.o))
-DRIVER_OBJ := $(BUILD)/obj/harness/drivers/impl.o
+DRIVER_OBJ := $(BUILD)/obj/harness/drivers/impl.o $(BUILD)/obj/harness/drivers/impl_reference.o
 KIT_TEST_SRC := $(wildcard tests/kit/*.c)
 KIT_TEST_OBJ := $(KIT_TEST_SRC:%.c=$(BUILD)/obj/%.o)
 
@@ -272,6 +272,7 @@ $(CASEGEN): $(BUILD)/obj/harness/drivers/casegen.o $(CASES_OBJ) $(BUILD)/libconv
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(MKEXPECTED): $(BUILD)/obj/harness/drivers/mkexpected.o $(CASES_OBJ) \
+               $(BUILD)/obj/harness/drivers/impl_reference.o \
                $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -378,6 +379,7 @@ PROTOCOL_OBJ := $(BUILD)/obj/harness/drivers/protocol.o
 WORKER_OBJ := $(BUILD)/obj/harness/drivers/worker.o $(PROTOCOL_OBJ)
 JUDGE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard harness/drivers/judge*.c)) \
              $(BUILD)/obj/harness/drivers/remote.o $(BUILD)/obj/harness/drivers/verdict.o \
+             $(BUILD)/obj/harness/drivers/impl_reference.o \
              $(PROTOCOL_OBJ) $(CASES_OBJ) $(BUILD)/obj/tests/student/properties.o
 WORKER_BIN := $(GRADER)/$(subst /,_,$(subst .,_,$(STUDENT_DIR)))
 HOSTILE := $(notdir $(basename $(wildcard tests/grader_c/hostile/*.c)))

@@ -1,7 +1,7 @@
 /* judge_run.c -- grading one case: the reference here, the student's code in
  * the worker (see judge.h for the steps).
  *
- * Sections: the reference as an implementation table; messages; the
+ * Sections: messages; the
  * incidents of the worker; compare cases; property cases; judge_case.
  */
 #include <math.h>
@@ -13,26 +13,6 @@
 #include "judge.h"
 #include "reference.h"
 #include "verdict.h"
-
-/* The reference as an implementation table (as in mkexpected.c: impl.c would
- * also pull in the model's and the student's objects). */
-static const cl_impl reference = {
-    .name = "reference",
-    .conv_output_size = cl_output_size,
-    .get_subimages = cl_ref_get_subimages,
-    .im_conv = cl_ref_im_conv,
-    .flip_kernel = cl_ref_flip_kernel,
-    .pad_image = cl_ref_pad_image,
-    .im_conv_opts = cl_ref_im_conv_opts,
-    .threshold_binary = cl_ref_threshold_binary,
-    .to_uint8 = cl_to_uint8,
-    .conv2d = cl_ref_conv2d,
-    .max_pool2d = cl_ref_max_pool2d,
-    .avg_pool2d = cl_ref_avg_pool2d,
-    .upsample = cl_ref_upsample,
-    .conv2d_transpose = cl_ref_conv2d_transpose,
-    .im_conv_fast = cl_ref_im_conv,
-};
 
 static double now_s(void)
 {
@@ -116,7 +96,7 @@ static int reference_output(const cl_case *c, const cl_case_data *d, cl_case_out
 {
     char msg[1024];
     double t0 = now_s();
-    int st = cl_case_call(c->fn, d, &reference, ref);
+    int st = cl_case_call(c->fn, d, &cl_impl_reference, ref);
     *seconds = now_s() - t0;
     if (st != CL_OK) {
         say(res, "error", "the reference could not run this case: %s", cl_last_error());
@@ -183,7 +163,7 @@ static void run_property(const judge_opts *o, cl_remote *r, const cl_case *c,
         say(res, "error", "property \"%s\" does not exist for %s", c->property, cl_fn_name(c->fn));
         return;
     }
-    cl_property_ctx x = {c, d, &reference, "harness", NULL};
+    cl_property_ctx x = {c, d, &cl_impl_reference, "harness", NULL};
     memset(&v, 0, sizeof v);
     double t0 = now_s();
     int st = p->run(&x, &v);

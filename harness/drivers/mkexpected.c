@@ -21,32 +21,11 @@
 
 /* --------------------------------------------------------------- helpers */
 
-/* The reference as an implementation table. (impl.c has the same table, but
- * linking it would also pull in the student's and the model's objects: the
- * expected outputs must not depend on whether the student's files compile.) */
-static const cl_impl reference = {
-    .name = "reference",
-    .conv_output_size = cl_output_size,
-    .get_subimages = cl_ref_get_subimages,
-    .im_conv = cl_ref_im_conv,
-    .flip_kernel = cl_ref_flip_kernel,
-    .pad_image = cl_ref_pad_image,
-    .im_conv_opts = cl_ref_im_conv_opts,
-    .threshold_binary = cl_ref_threshold_binary,
-    .to_uint8 = cl_to_uint8,
-    .conv2d = cl_ref_conv2d,
-    .max_pool2d = cl_ref_max_pool2d,
-    .avg_pool2d = cl_ref_avg_pool2d,
-    .upsample = cl_ref_upsample,
-    .conv2d_transpose = cl_ref_conv2d_transpose,
-    .im_conv_fast = cl_ref_im_conv,
-};
-
 static int ref_call(cl_fn fn, const cl_case_data *d, cl_image *out)
 {
     cl_case_output o;
     char msg[1024];
-    int st = cl_case_call(fn, d, &reference, &o);
+    int st = cl_case_call(fn, d, &cl_impl_reference, &o);
     if (st != CL_OK) return st;
     if (cl_case_problem(&o, fn, "harness", msg, sizeof msg)) {
         cl_case_output_free(&o);
