@@ -32,9 +32,10 @@ from typing import Callable, Optional, Sequence
 
 from . import __version__, intake, judge, writers
 from .build import Builder
-from .kit import PARTS, Kit, part_points
-from .model import (CaseResult, LeaderboardEntry, PartResult, PartState, Status,
-                    SubmissionResult)
+from .kit import PARTS, Kit, KitError, part_points
+from .model import (CaseResult, LeaderboardEntry, PartResult, PartState, PerfResult,
+                    PerfVerdict, Status, SubmissionResult)
+from .rubric import Rubric, load_rubric
 from .sandbox import NOBODY_UID, Sandbox, SandboxError, detect
 
 RESULTS_JSON = "results.json"
@@ -68,7 +69,7 @@ class Options:
     keep_work: bool = False
     work_root: Optional[Path] = None       # where private build folders go (default: TMPDIR)
     limits: intake.Limits = field(default_factory=intake.Limits)
-    visibility: str = "visible"            # results.json's top-level visibility
+    visibility: Optional[str] = None       # results.json's top-level visibility (default: the rubric's)
 
 
 # ------------------------------------------------------------- one student
@@ -101,7 +102,8 @@ def grade_submission(submission: Path, out: Path, opts: Options, *,
         traceback.print_exc(file=sys.stderr)
         sub.errors.append(f"the grader could not write {STUDENT_JSON} ({type(e).__name__}: {e})")
     try:
-        writers.write_gradescope(sub, out / RESULTS_JSON, visibility=opts.visibility,
+        writers.write_gradescope(sub, out / RESULTS_JSON,
+                                 visibility=opts.visibility or _rubric_visibility(opts),
                                  execution_time=time.monotonic() - t0)
     except Exception as e:   # never leave without a results.json
         traceback.print_exc(file=sys.stderr)
@@ -109,17 +111,52 @@ def grade_submission(submission: Path, out: Path, opts: Options, *,
     return sub
 
 
+def _rubric_visibility(opts: Options) -> str:
+    try:
+        return load_rubric(opts.kit.rubric_file, opts.kit.cases()).visibility.value
+    except Exception:
+        return "visible"
+
+
+def graded_cases(kit: Kit) -> tuple[Rubric, list]:
+    """The rubric and every case the grader scores: the table's (with the
+    rubric's overrides) and the placeholders of the hidden ones."""
+    table = kit.cases()
+    rub = load_rubric(kit.rubric_file, table)
+    return rub, rub.apply(table) + rub.hidden_cases()
+
+
+def performance_placeholders(rub: Rubric, part: Optional[str] = None) -> list[PerfResult]:
+    """One PerfResult per budget and for the a4 speed-up, not measured yet:
+    their points count in the maximum whatever happens to the part."""
+    out = [PerfResult(id=b.id, part=b.part, function=b.function, kind="budget", label=b.label,
+                      max_points=b.points, budget=b.budget,
+                      message="not measured: the part's correctness cases did not all pass")
+           for b in rub.budgets if part in (None, b.part)]
+    if rub.a4 is not None and part in (None, "a4"):
+        out.append(PerfResult(id="a4.im_conv_fast.speedup", part="a4", function="im_conv_fast",
+                              kind="speedup", label=f"im_conv_fast speed-up over the naive model, "
+                              f"{rub.a4.kernel} kernel on {', '.join(rub.a4.sizes)}",
+                              max_points=rub.a4.points,
+                              message="not measured: im_conv_fast's correctness cases did not all pass"))
+    return out
+
+
 def _zero_for_kit_error(sub: SubmissionResult, opts: Options) -> None:
     try:
-        cases = opts.kit.cases()
+        rub, cases = graded_cases(opts.kit)
     except Exception:
-        cases = []
+        rub, cases = Rubric(), []
     msg = "not run: the grader failed (a problem of the kit, not of your code)"
     sub.cases = [CaseResult(id=c.id, part=c.part, function=c.function, name=c.name,
                             description=c.description, max_points=c.points,
                             status=Status.ERROR, visibility=c.visibility, message=msg)
                  for c in cases]
-    pts = part_points(cases) if cases else {p: 0.0 for p in PARTS}
+    pts = rub.totals([c for c in cases if not c.name.startswith("hidden_")]) if cases \
+        else {p: 0.0 for p in PARTS}
+    sub.performance = performance_placeholders(rub)
+    for x in sub.performance:
+        x.message = "not measured: the grader failed"
     old = {p.part: p for p in sub.parts}
     sub.parts = []
     for p, f in PARTS.items():
@@ -133,10 +170,11 @@ def _grade(submission: Path, out: Path, opts: Options, sub: SubmissionResult,
     kit = opts.kit
     sub.kit_version = kit.version()
     sub.rubric_hash = kit.rubric_hash()
-    cases = kit.cases()
-    pts = part_points(cases)
+    rub, cases = graded_cases(kit)
+    pts = rub.totals(kit.cases())
     sub.leaderboard = [LeaderboardEntry(name="a4 speed-up", value="not measured yet")]
     sub.parts = [PartResult(part=p, file=f, max_points=pts[p]) for p, f in PARTS.items()]
+    sub.performance = performance_placeholders(rub)
     box = sandbox or detect(opts.sandbox, kit.sandbox_exec)
     sub.sandbox = box.description
 
@@ -205,7 +243,8 @@ def _grade(submission: Path, out: Path, opts: Options, sub: SubmissionResult,
             where = os.path.dirname(pi.origin) if "/" in pi.origin else ""
             run = judge.run_part(kit, pr.part, cases, box.worker_command(pb.worker), sub.seed,
                                  feedback, timeout=opts.judge_timeout, out_root=out,
-                                 student_dir=where or "your submission")
+                                 student_dir=where or "your submission",
+                                 extra_args=rub.judge_args(pr.part))
             sub.cases.extend(run.cases)
             sub.errors.extend(run.errors)
             if run.errors and all(c.status is Status.ERROR for c in run.cases):
@@ -405,9 +444,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     g1.add_argument("--seed", type=int, help="the secret seed of the hidden cases "
                     "(default: a fresh random 63-bit one, recorded)")
     g1.add_argument("--student", help="the student's name (default: from the submission's name)")
-    g1.add_argument("--visibility", default="visible",
+    g1.add_argument("--visibility", default=None,
                     choices=("visible", "hidden", "after_due_date", "after_published"),
-                    help="results.json's top-level visibility")
+                    help="results.json's top-level visibility (default: the rubric's [grading])")
     _common(g1)
     g2 = sp.add_parser("grade-all", help="grade every entry of a folder (one per student)")
     g2.add_argument("submissions")
@@ -421,7 +460,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     _common(g2)
     g3 = sp.add_parser("sandbox", help="say which sandbox works here")
     _common(g3)
+    g4 = sp.add_parser("rubric", help="check grader/rubric.toml and print the points per part")
+    g4.add_argument("--rubric", help="the rubric (default KIT/grader/rubric.toml)")
+    _common(g4)
     args = ap.parse_args(argv)
+
+    if args.cmd == "rubric":
+        kit = _kit_from(args)
+        if args.rubric:
+            kit.rubric_file = Path(args.rubric).resolve()
+        try:
+            from .rubric import describe
+            print(describe(load_rubric(kit.rubric_file, kit.cases()), kit.cases()))
+        except KitError as e:
+            print(f"grader: {e}", file=sys.stderr)
+            return 1
+        return 0
 
     if args.cmd == "sandbox":
         kit = _kit_from(args)

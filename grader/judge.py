@@ -51,9 +51,11 @@ def _text(v: Any, limit: int = MESSAGE_BYTES) -> str:
 
 
 def judge_command(kit: Kit, part: str, worker_cmd: Sequence[str], seed: Optional[int],
-                  feedback: Optional[Path], student_dir: str = "your submission") -> list[str]:
+                  feedback: Optional[Path], student_dir: str = "your submission",
+                  extra_args: Sequence[str] = ()) -> list[str]:
     cmd = [str(kit.judge), "--cases", str(kit.cases_file), "--images", str(kit.images),
-           "--expected", str(kit.expected), "--part", part, "--student-dir", student_dir]
+           "--expected", str(kit.expected), "--part", part, "--student-dir", student_dir,
+           *extra_args]
     if feedback is not None:
         cmd += ["--feedback", str(feedback)]
     if seed is not None:
@@ -63,12 +65,13 @@ def judge_command(kit: Kit, part: str, worker_cmd: Sequence[str], seed: Optional
 
 def run_part(kit: Kit, part: str, cases: Sequence[Case], worker_cmd: Sequence[str],
              seed: Optional[int], feedback: Optional[Path], timeout: float = JUDGE_TIMEOUT,
-             out_root: Optional[Path] = None, student_dir: str = "your submission") -> JudgeRun:
+             out_root: Optional[Path] = None, student_dir: str = "your submission",
+             extra_args: Sequence[str] = ()) -> JudgeRun:
     """Runs the judge on one part; returns a CaseResult for every case of the
     table of that part (plus any hidden case the judge adds)."""
     res = JudgeRun()
     table = {c.id: c for c in cases if c.part == part}
-    cmd = judge_command(kit, part, worker_cmd, seed, feedback, student_dir)
+    cmd = judge_command(kit, part, worker_cmd, seed, feedback, student_dir, extra_args)
     # stdout through a pipe (the judge is trusted and caps what it relays),
     # stderr into a file (its summary and the seed it recorded)
     with tempfile.TemporaryFile() as err:
@@ -164,8 +167,11 @@ def _case(d: dict[str, Any], part: str, table: dict[str, Case], feedback: Option
             pass
     seconds = _number(d.get("seconds"))
     if known is not None:
+        # a hidden case's placeholder learns what was drawn from the judge
+        desc = (_text(d.get("description"), 500) or known.description
+                if known.name.startswith("hidden_") else known.description)
         return CaseResult(id=cid, part=part, function=known.function, name=known.name,
-                          description=known.description, max_points=known.points,
+                          description=desc, max_points=known.points,
                           status=status, visibility=known.visibility,
                           message=_text(d.get("message")), diagnosis=_text(d.get("diagnosis")),
                           tag=_text(d.get("tag"), 200), picture=picture, seconds=seconds,

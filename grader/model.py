@@ -105,6 +105,47 @@ class PartResult:
         return self.state is PartState.GRADED
 
 
+class PerfVerdict(str, enum.Enum):
+    """The verdict of one timed measurement (SPEC §7)."""
+
+    WITHIN = "within"              # budget: the ratio is within the budget
+    OVER = "over"                  # budget: the ratio is over the budget
+    SCORED = "scored"              # a4 speed-up: points from the rubric's curve
+    INCONCLUSIVE = "inconclusive"  # the spread stayed too wide: no verdict, full points
+    WRONG = "wrong"                # the output was wrong (first or second input): no points
+    NOT_MEASURED = "not_measured"  # the part did not build, or its correctness cases failed
+
+
+@dataclass
+class PerfResult:
+    """One performance measurement of the trusted side: a budget (a ratio
+    student/reference on one input) or the a4 speed-up (geometric mean over
+    several sizes of naive model time / student time, on the rubric's curve).
+    Unlike a case, it can earn part of its points."""
+
+    id: str                 # "a1.im_conv.budget", "a4.im_conv_fast.speedup"
+    part: str
+    function: str
+    kind: str               # "budget" | "speedup"
+    label: str              # what was measured: "im_conv, 1024x1024, kernel 3x3"
+    max_points: float
+    earned: float = 0.0
+    verdict: PerfVerdict = PerfVerdict.NOT_MEASURED
+    ratio: Optional[float] = None     # budget: best student time / best reference time
+    budget: Optional[float] = None    # budget: the largest acceptable ratio
+    speedup: Optional[float] = None   # speedup: geometric mean of naive / student
+    spread: Optional[float] = None    # the largest relative spread of the timed samples
+    rounds: int = 0                   # measurement rounds used (1 + re-measurements)
+    measurements: list[dict[str, Any]] = field(default_factory=list)  # per input: times in s
+    message: str = ""                 # the sentence the student reads
+    flag: str = ""                    # for the TA's review ("implausibly fast ..."), "" if none
+    visibility: Visibility = Visibility.VISIBLE
+
+    @property
+    def points(self) -> float:
+        return self.earned
+
+
 @dataclass
 class LeaderboardEntry:
     """A Gradescope leaderboard column: a number, or a text while not measured."""
@@ -130,16 +171,19 @@ class SubmissionResult:
     errors: list[str] = field(default_factory=list)       # kit-side problems
     intake_notes: list[str] = field(default_factory=list) # what intake said about the submission
     leaderboard: list[LeaderboardEntry] = field(default_factory=list)
+    performance: list[PerfResult] = field(default_factory=list)
     grader_version: str = ""
 
     # ----------------------------------------------------------- derived
     @property
     def score(self) -> float:
-        return round(sum(c.points for c in self.cases), 4)
+        return round(sum(c.points for c in self.cases)
+                     + sum(p.points for p in self.performance), 4)
 
     @property
     def max_points(self) -> float:
-        return round(sum(c.max_points for c in self.cases), 4)
+        return round(sum(c.max_points for c in self.cases)
+                     + sum(p.max_points for p in self.performance), 4)
 
     def part(self, name: str) -> Optional[PartResult]:
         for p in self.parts:
@@ -150,10 +194,15 @@ class SubmissionResult:
     def cases_of(self, part: str) -> list[CaseResult]:
         return [c for c in self.cases if c.part == part]
 
+    def performance_of(self, part: str) -> list[PerfResult]:
+        return [p for p in self.performance if p.part == part]
+
     def finish(self) -> "SubmissionResult":
-        """Fills each part's score from its cases (call after the cases are in)."""
+        """Fills each part's score from its cases and its performance results
+        (call after they are in)."""
         for p in self.parts:
-            p.score = round(sum(c.points for c in self.cases_of(p.part)), 4)
+            p.score = round(sum(c.points for c in self.cases_of(p.part))
+                            + sum(x.points for x in self.performance_of(p.part)), 4)
         return self
 
     def count(self, status: Status) -> int:
@@ -168,6 +217,8 @@ class SubmissionResult:
         d["max_points"] = self.max_points
         for cd, c in zip(d["cases"], self.cases):
             cd["points"] = c.points
+        for pd, p in zip(d["performance"], self.performance):
+            pd["points"] = p.points
         return {"format": "convlab-grade/1", **d}
 
     @classmethod
@@ -188,8 +239,14 @@ class SubmissionResult:
             kw["visibility"] = Visibility(kw.get("visibility", "visible"))
             cases.append(CaseResult(**kw))
         board = [LeaderboardEntry(**pick(LeaderboardEntry, e)) for e in d.get("leaderboard", [])]
+        perf = []
+        for x in d.get("performance", []):
+            kw = pick(PerfResult, x)
+            kw["verdict"] = PerfVerdict(kw.get("verdict", "not_measured"))
+            kw["visibility"] = Visibility(kw.get("visibility", "visible"))
+            perf.append(PerfResult(**kw))
         kw = pick(cls, d)
-        kw.update(parts=parts, cases=cases, leaderboard=board)
+        kw.update(parts=parts, cases=cases, leaderboard=board, performance=perf)
         return cls(**kw).finish()
 
 

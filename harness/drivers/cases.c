@@ -595,6 +595,12 @@ static int check_unique(const cl_case_table *t, int i)
     return CL_OK;
 }
 
+int cl_case_validate(cl_case *c)
+{
+    int st = check_id(c);
+    return st == CL_OK ? check_case(c) : st;
+}
+
 int cl_case_table_read(const char *path, cl_case_table *out)
 {
     cl_toml t;

@@ -191,6 +191,11 @@ typedef struct cl_case_table {
  * give the function what it needs, mistake tags known to feedback.h. */
 int cl_case_table_read(const char *path, cl_case_table *out);
 void cl_case_table_free(cl_case_table *t);
+
+/* Validates one case built in memory (the hidden cases of the grader): c->id
+ * and c->fn set, the other fields as in the table. Fills part, name and
+ * test_name from the id. */
+int cl_case_validate(cl_case *c);
 const cl_case *cl_case_find(const cl_case_table *t, const char *id);
 
 /* The i-th tag of c->mistakes (0-based) into buf; 0 when there is none. */

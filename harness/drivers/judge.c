@@ -12,7 +12,8 @@
 static const char usage[] =
     "usage: judge --cases FILE --images DIR --part aN [--expected DIR] [--feedback DIR]\n"
     "             [--student-dir NAME] [--timeout-floor S] [--timeout-factor F] [--only ID]\n"
-    "             [--seed S] -- WORKER_CMD...\n"
+    "             [--seed S] [--hidden FN:COUNT:POINTS[:VIS]]... [--tol FN:ATOL:RTOL]...\n"
+    "             -- WORKER_CMD...\n"
     "Grades part aN of the case table on the student's code running in WORKER_CMD (the\n"
     "worker, usually inside a sandbox): one JSON line per case on standard output.\n"
     "  --expected DIR     outputs of known mistakes (<id>.<tag>.npy) for the diagnoses\n"
@@ -21,8 +22,11 @@ static const char usage[] =
     "  --timeout-floor S  --timeout-factor F   each call of the student's code may take\n"
     "                     max(S, F x the reference's time for the case) (default 2.0, 50)\n"
     "  --only ID          grade this case only\n"
-    "  --seed S           the submission's seed for hidden cases (recorded; hidden cases:\n"
-    "                     not yet)\n";
+    "  --seed S           the submission's secret seed (printed on standard error)\n"
+    "  --hidden FN:COUNT:POINTS[:VISIBILITY]\n"
+    "                     COUNT hidden cases of FN drawn from the seed, POINTS each\n"
+    "                     (visibility default after_due_date); needs --seed\n"
+    "  --tol FN:ATOL:RTOL the comparison tolerance of FN's compare cases\n";
 
 /* Exit statuses. */
 enum { EXIT_GRADED = 0, EXIT_TABLE = 1, EXIT_USAGE = 2 };
@@ -62,6 +66,59 @@ static const char *value(int argc, char **argv, int *i)
     return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
+/* Splits "a:b:c[:d]" at the colons into at most max fields (in buf). */
+static int split_colons(const char *v, char *buf, size_t size, char **field, int max)
+{
+    snprintf(buf, size, "%s", v);
+    int n = 0;
+    for (char *s = buf; n < max; n++) {
+        field[n] = s;
+        char *colon = strchr(s, ':');
+        if (!colon) return n + 1;
+        *colon = '\0', s = colon + 1;
+    }
+    return max + 1; /* too many fields */
+}
+
+static int parse_hidden(judge_opts *o, const char *v)
+{
+    static const char *const vis[] = {"visible", "hidden", "after_due_date", "after_published"};
+    char buf[160], *f[4], *end;
+    int n = split_colons(v, buf, sizeof buf, f, 4);
+    judge_hidden_group g = {0};
+    snprintf(g.visibility, sizeof g.visibility, "after_due_date");
+    if (n < 3 || n > 4) return bad_usage("--hidden: expected FN:COUNT:POINTS[:VISIBILITY], got \"%s\"", v);
+    if (cl_fn_parse(f[0], &g.fn) != CL_OK)
+        return bad_usage("--hidden: unknown function in \"%s\"", v);
+    long count = strtol(f[1], &end, 10);
+    if (*end || end == f[1] || count < 0 || count > 1000)
+        return bad_usage("--hidden: COUNT must be 0..1000 in \"%s\"", v);
+    g.count = (int)count;
+    if (parse_double(f[2], &g.points) || !(g.points > 0))
+        return bad_usage("--hidden: POINTS must be > 0 in \"%s\"", v);
+    if (n == 4) {
+        size_t i = 0;
+        while (i < 4 && strcmp(f[3], vis[i])) i++;
+        if (i == 4) return bad_usage("--hidden: unknown visibility in \"%s\"", v);
+        snprintf(g.visibility, sizeof g.visibility, "%s", f[3]);
+    }
+    if (o->nhidden >= JUDGE_HIDDEN_MAX) return bad_usage("%s", "--hidden: too many groups");
+    o->hidden[o->nhidden++] = g;
+    return 0;
+}
+
+static int parse_tol(judge_opts *o, const char *v)
+{
+    char buf[160], *f[3];
+    cl_fn fn;
+    double atol, rtol;
+    if (split_colons(v, buf, sizeof buf, f, 3) != 3 || cl_fn_parse(f[0], &fn) != CL_OK ||
+        parse_double(f[1], &atol) || parse_double(f[2], &rtol))
+        return bad_usage("--tol: expected FN:ATOL:RTOL (numbers >= 0), got \"%s\"", v);
+    o->tol[fn] = (judge_tolerance){1, (float)atol, (float)rtol};
+    return 0;
+}
+
 /* One option and its value; returns 0, or EXIT_USAGE with a message. */
 static int parse_option(judge_opts *o, const char *opt, const char *v)
 {
@@ -85,6 +142,8 @@ static int parse_option(judge_opts *o, const char *opt, const char *v)
     if (!strcmp(opt, "--timeout-factor"))
         return parse_double(v, &o->factor) ? bad_usage("--timeout-factor: bad number \"%s\"", v)
                                            : 0;
+    if (!strcmp(opt, "--hidden")) return parse_hidden(o, v);
+    if (!strcmp(opt, "--tol")) return parse_tol(o, v);
     if (!strcmp(opt, "--seed")) {
         o->has_seed = 1;
         return parse_seed(v, &o->seed) ? bad_usage("--seed: expected an integer, got \"%s\"", v)
@@ -104,6 +163,7 @@ static int parse_args(int argc, char **argv, judge_opts *o)
         if (st) return st;
     }
     if (i + 1 >= argc) return bad_usage("%s", "no worker command after --");
+    if (o->nhidden && !o->has_seed) return bad_usage("%s", "--hidden needs --seed");
     o->worker = argv + i + 1;
     if (!o->cases || !o->images || !o->part)
         return bad_usage("%s", "--cases, --images and --part are required");
@@ -194,14 +254,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "judge: %s\n", cl_last_error());
         return EXIT_TABLE;
     }
-    judge_hidden_cases(&o, &table);
+    if (judge_hidden_cases(&o, &table) < 0) {
+        fprintf(stderr, "judge: %s\n", cl_last_error());
+        cl_case_table_free(&table);
+        return EXIT_TABLE;
+    }
     if (o.only && (!cl_case_find(&table, o.only) || !selected(&o, cl_case_find(&table, o.only)))) {
         fprintf(stderr, "judge: no case %s of part %s in %s\n", o.only, o.part, o.cases);
         cl_case_table_free(&table);
         return EXIT_USAGE;
     }
-    if (o.has_seed)
-        fprintf(stderr, "judge: seed %llu recorded (hidden cases: not yet)\n", o.seed);
+    if (o.has_seed) fprintf(stderr, "judge: seed %llu\n", o.seed);
     if (cl_remote_open(&r, o.worker) != CL_OK || (st = check_worker(r)) != 0) {
         if (!r) fprintf(stderr, "judge: %s\n", cl_last_error());
         cl_remote_close(r);

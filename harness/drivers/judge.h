@@ -3,6 +3,7 @@
  *   judge --cases tests/cases.toml --images DIR --part aN
  *         [--expected DIR] [--feedback DIR] [--student-dir NAME]
  *         [--timeout-floor 2.0] [--timeout-factor 50] [--only ID] [--seed S]
+ *         [--hidden FN:COUNT:POINTS[:VISIBILITY]]... [--tol FN:ATOL:RTOL]...
  *         -- WORKER_CMD...
  *
  * The judge links the reference, the feedback module, the case runner
@@ -26,14 +27,18 @@
  * --expected DIR only supplies the outputs of known mistakes (<id>.<tag>.npy)
  * for the diagnoses; --feedback DIR receives the pictures (<id>.png).
  *
- * HIDDEN CASES: --seed S is accepted and recorded (on standard error); the
- * seeded hidden cases are not generated yet (judge_hidden_cases is the hook).
+ * HIDDEN CASES: --hidden FN:COUNT:POINTS[:VISIBILITY] (repeatable) adds COUNT
+ * cases of FN drawn from --seed S (judge_hidden.c) after the table's cases
+ * of the part; the seed is required with --hidden and printed on standard
+ * error. --tol FN:ATOL:RTOL (repeatable) sets the tolerance of FN's compare
+ * cases.
  *
  * OUTPUT (standard output, one line per case, flushed after each):
  *   {"id": "a1.im_conv.cat_gaussian", "function": "im_conv", "points": 2.5,
  *    "status": "passed|failed|not_implemented|crashed|timeout|error",
  *    "message": "...", "diagnosis": "...", "tag": "...", "picture": "...",
- *    "seconds": 0.0123, "worker_stderr": "...", "worker_stderr_bytes": 0}
+ *    "seconds": 0.0123, "worker_stderr": "...", "worker_stderr_bytes": 0,
+ *    "visibility": "visible", "description": "..."}
  *   status error means the judge could not run the case (a kit problem),
  *   never the student's fault. A summary line goes to standard error.
  *
@@ -49,11 +54,32 @@
 #include "cases.h"
 #include "remote.h"
 
+/* --hidden FN:COUNT:POINTS[:VISIBILITY]: COUNT hidden cases of FN, each
+ * worth POINTS (grader/rubric.toml [[hidden.group]]). */
+typedef struct judge_hidden_group {
+    cl_fn fn;
+    int count;
+    double points;
+    char visibility[24];
+} judge_hidden_group;
+
+/* --tol FN:ATOL:RTOL: the comparison tolerance of FN's compare cases
+ * (grader/rubric.toml [tolerance.FN]), instead of the case runner's. */
+typedef struct judge_tolerance {
+    int set;
+    float atol, rtol;
+} judge_tolerance;
+
+#define JUDGE_HIDDEN_MAX 64
+
 typedef struct judge_opts {
     const char *cases, *images, *expected, *feedback, *part, *only, *student_dir;
     double floor, factor; /* per-call timeout = max(floor, factor x reference time) */
     int has_seed;
     unsigned long long seed;
+    judge_hidden_group hidden[JUDGE_HIDDEN_MAX];
+    int nhidden;
+    judge_tolerance tol[CL_FN_COUNT];
     char **worker; /* NULL-terminated argv of the worker command */
 } judge_opts;
 
@@ -79,8 +105,16 @@ void judge_json_string(FILE *f, const char *s, size_t n);
 /* judge_json.c: the line of one case. */
 void judge_json_case(FILE *f, const cl_case *c, const judge_result *res);
 
-/* judge_run.c: appends the hidden cases drawn from the seed to t. Not yet:
- * returns 0 (none added). */
+/* judge_hidden.c: the index-th (0-based) hidden case of fn drawn from seed,
+ * worth points, with the given visibility: id "aN.fn.hidden_<index+1>", a
+ * random input and random arguments valid for fn. Returns CL_OK, or an error
+ * (a bug of the generator: the case does not validate). */
+int judge_hidden_case(unsigned long long seed, cl_fn fn, int index, double points,
+                      const char *visibility, cl_case *c);
+
+/* judge_hidden.c: appends to t the hidden cases of o->hidden that belong to
+ * part o->part, drawn from o->seed. Returns how many were added, or a
+ * negative status. */
 int judge_hidden_cases(const judge_opts *o, cl_case_table *t);
 
 #endif /* CONVLAB_JUDGE_H */

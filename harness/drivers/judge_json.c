@@ -88,7 +88,9 @@ void judge_json_case(FILE *f, const cl_case *c, const judge_result *res)
     fputs("\"worker_stderr\": ", f);
     judge_json_string(f, rep ? rep->err : "", rep ? rep->err_kept : 0);
     fputs(", ", f);
-    field_num(f, "worker_stderr_bytes", rep ? (double)rep->err_total : 0, 0, 1);
+    field_num(f, "worker_stderr_bytes", rep ? (double)rep->err_total : 0, 0, 0);
+    field_str(f, "visibility", c->visibility, 0);
+    field_str(f, "description", c->description, 1);
     fputs("}\n", f);
     fflush(f);
 }
