@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from . import __version__, intake, judge, writers
+from . import __version__, intake, judge, perf, writers
 from .build import Builder
 from .kit import PARTS, Kit, KitError, part_points
 from .model import (CaseResult, LeaderboardEntry, PartResult, PartState, PerfResult,
@@ -108,6 +108,16 @@ def grade_submission(submission: Path, out: Path, opts: Options, *,
     except Exception as e:   # never leave without a results.json
         traceback.print_exc(file=sys.stderr)
         writers.write_gradescope_failure(out / RESULTS_JSON, f"{type(e).__name__}: {e}")
+    try:   # report.html, report.md, report_ta.html (report.py); never at results.json's cost
+        from . import report
+        report.write_reports(sub, out)
+    except Exception as e:
+        traceback.print_exc(file=sys.stderr)
+        sub.errors.append(f"the grader could not write the report ({type(e).__name__}: {e})")
+        try:
+            writers.write_student_json(sub, out / STUDENT_JSON)
+        except Exception:
+            pass
     return sub
 
 
@@ -172,9 +182,9 @@ def _grade(submission: Path, out: Path, opts: Options, sub: SubmissionResult,
     sub.rubric_hash = kit.rubric_hash()
     rub, cases = graded_cases(kit)
     pts = rub.totals(kit.cases())
-    sub.leaderboard = [LeaderboardEntry(name="a4 speed-up", value="not measured yet")]
     sub.parts = [PartResult(part=p, file=f, max_points=pts[p]) for p, f in PARTS.items()]
     sub.performance = performance_placeholders(rub)
+    perf.apply(sub, rub, [], sub.errors)   # the leaderboard's "not measured" value
     box = sandbox or detect(opts.sandbox, kit.sandbox_exec)
     sub.sandbox = box.description
 
@@ -250,6 +260,15 @@ def _grade(submission: Path, out: Path, opts: Options, sub: SubmissionResult,
             if run.errors and all(c.status is Status.ERROR for c in run.cases):
                 pr.state = PartState.KIT_ERROR
                 pr.note = "the judge failed on this part (a problem of the kit, not of your code)"
+                continue
+            perf_args = rub.perf_args(pr.part, perf.passed_functions(run.cases, pr.part))
+            if perf_args:
+                log(f"{sub.student}: timing {pr.part}")
+                pm = judge.run_perf(kit, pr.part, box.worker_command(pb.worker), sub.seed,
+                                    perf_args, timeout=opts.judge_timeout,
+                                    student_dir=where or "your submission")
+                sub.errors.extend(pm.errors)
+                perf.apply(sub, rub, pm.lines, sub.errors)
     finally:
         if opts.keep_work:
             print(f"grader: kept the private build folder {work}", file=sys.stderr)
@@ -354,6 +373,12 @@ def grade_all(folder: Path, out: Path, opts: Options, *, jobs: int = 1, force: b
                 log(f"  {e.student}: the grader failed: {exc}")
     subs = [results[e.student] for e in entries if e.student in results]
     writers.write_grades_csv(subs, out / "grades.csv")
+    try:   # the class summary (summary.py): summary.html, cases.csv
+        from . import summary
+        summary.write_summary(out, subs)
+    except Exception as e:
+        traceback.print_exc(file=sys.stderr)
+        log(f"grade-all: the class summary failed ({type(e).__name__}: {e})")
     code = print_summary(subs, out, log)
     return subs, code
 
@@ -463,7 +488,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     g4 = sp.add_parser("rubric", help="check grader/rubric.toml and print the points per part")
     g4.add_argument("--rubric", help="the rubric (default KIT/grader/rubric.toml)")
     _common(g4)
+    g5 = sp.add_parser("report", help="write the reports again from grade.json: of one "
+                       "student (DIR/grade.json) or of a grade-all folder (every student's "
+                       "and the class summary: summary.html, cases.csv)")
+    g5.add_argument("dir", help="a folder holding grade.json, or a grade-all folder")
     args = ap.parse_args(argv)
+
+    if args.cmd == "report":
+        from .summary import report_command
+        return report_command(Path(args.dir))
 
     if args.cmd == "rubric":
         kit = _kit_from(args)

@@ -63,15 +63,10 @@ def judge_command(kit: Kit, part: str, worker_cmd: Sequence[str], seed: Optional
     return cmd + ["--", *worker_cmd]
 
 
-def run_part(kit: Kit, part: str, cases: Sequence[Case], worker_cmd: Sequence[str],
-             seed: Optional[int], feedback: Optional[Path], timeout: float = JUDGE_TIMEOUT,
-             out_root: Optional[Path] = None, student_dir: str = "your submission",
-             extra_args: Sequence[str] = ()) -> JudgeRun:
-    """Runs the judge on one part; returns a CaseResult for every case of the
-    table of that part (plus any hidden case the judge adds)."""
-    res = JudgeRun()
-    table = {c.id: c for c in cases if c.part == part}
-    cmd = judge_command(kit, part, worker_cmd, seed, feedback, student_dir, extra_args)
+def _run_judge(kit: Kit, cmd: Sequence[str], part: str, timeout: float,
+               errors: list[str]) -> list[bytes]:
+    """Runs the judge; returns its standard output's lines. What goes wrong
+    on the kit's side is appended to errors."""
     # stdout through a pipe (the judge is trusted and caps what it relays),
     # stderr into a file (its summary and the seed it recorded)
     with tempfile.TemporaryFile() as err:
@@ -79,7 +74,7 @@ def run_part(kit: Kit, part: str, cases: Sequence[Case], worker_cmd: Sequence[st
             p = subprocess.Popen(cmd, cwd=kit.root, stdin=subprocess.DEVNULL,
                                  stdout=subprocess.PIPE, stderr=err, start_new_session=True)
         except OSError as e:
-            res.errors.append(f"the judge could not start ({cmd[0]}: {e.strerror})")
+            errors.append(f"the judge could not start ({cmd[0]}: {e.strerror})")
             p = None
         lines: list[bytes] = []
         timed_out = False
@@ -102,10 +97,23 @@ def run_part(kit: Kit, part: str, cases: Sequence[Case], worker_cmd: Sequence[st
             err.seek(0)
             stderr = err.read(4096).decode("utf-8", "replace").strip()
             if timed_out:
-                res.errors.append(f"the judge of part {part} ran longer than {timeout:g} s and was stopped")
+                errors.append(f"the judge of part {part} ran longer than {timeout:g} s and was stopped")
             elif p.returncode != 0:
-                res.errors.append(f"the judge of part {part} exited with status {p.returncode}"
+                errors.append(f"the judge of part {part} exited with status {p.returncode}"
                                   + (f": {proc.trim(stderr, 10, 1000)}" if stderr else ""))
+    return lines
+
+
+def run_part(kit: Kit, part: str, cases: Sequence[Case], worker_cmd: Sequence[str],
+             seed: Optional[int], feedback: Optional[Path], timeout: float = JUDGE_TIMEOUT,
+             out_root: Optional[Path] = None, student_dir: str = "your submission",
+             extra_args: Sequence[str] = ()) -> JudgeRun:
+    """Runs the judge on one part; returns a CaseResult for every case of the
+    table of that part (plus any hidden case the judge adds)."""
+    res = JudgeRun()
+    table = {c.id: c for c in cases if c.part == part}
+    cmd = judge_command(kit, part, worker_cmd, seed, feedback, student_dir, extra_args)
+    lines = _run_judge(kit, cmd, part, timeout, res.errors)
     seen: set[str] = set()
     for raw in lines:
         raw = raw.strip()
@@ -187,3 +195,34 @@ def _case(d: dict[str, Any], part: str, table: dict[str, Case], feedback: Option
                       tag=_text(d.get("tag"), 200), picture=picture, seconds=seconds,
                       worker_stderr=proc.trim(_text(d.get("worker_stderr"), STDERR_BYTES),
                                               STDERR_LINES, STDERR_BYTES))
+
+
+# ------------------------------------------------------------ measurements
+@dataclass
+class PerfRun:
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def run_perf(kit: Kit, part: str, worker_cmd: Sequence[str], seed: int,
+             perf_args: Sequence[str], timeout: float = JUDGE_TIMEOUT,
+             student_dir: str = "your submission") -> PerfRun:
+    """Runs the judge's measurements (--perf-only) of one part: one dict per
+    measurement line (judge_perf.c)."""
+    res = PerfRun()
+    cmd = [str(kit.judge), "--cases", str(kit.cases_file), "--images", str(kit.images),
+           "--part", part, "--student-dir", student_dir, "--seed", str(seed), "--perf-only",
+           *perf_args, "--", *worker_cmd]
+    for raw in _run_judge(kit, cmd, part, timeout, res.errors):
+        raw = raw.strip()
+        if not raw:
+            continue
+        try:
+            d = json.loads(raw)
+            if not isinstance(d, dict) or "id" not in d or "verdict" not in d:
+                raise ValueError("not a measurement")
+            res.lines.append(d)
+        except ValueError as e:
+            res.errors.append(f"the judge's measurement of part {part} printed a line the grader "
+                              f"cannot read ({e}): {raw[:200].decode('utf-8', 'replace')}")
+    return res

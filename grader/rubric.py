@@ -75,6 +75,11 @@ class Budget:
         opts = ", ".join(f"{k} {v}" for k, v in self.options)
         return f"{self.function}, {self.input}" + (f", {opts}" if opts else "")
 
+    def judge_arg(self) -> str:
+        """The judge's --budget SPEC."""
+        return " ".join([f"function={self.function}", f"input={self.input}",
+                         f"budget={self.budget:g}", *(f"{k}={v}" for k, v in self.options)])
+
 
 @dataclass(frozen=True)
 class SpeedCurve:
@@ -145,6 +150,19 @@ class Rubric:
             tot[p] += self.performance_points(p)
         return {p: round(v, 4) for p, v in tot.items()}
 
+    def perf_args(self, part: str, functions: Sequence[str]) -> list[str]:
+        """The judge's --perf-only options for the measurements of one part
+        whose function is among `functions` (those whose cases all passed)."""
+        args = ["--repeats", str(self.repeats), "--rounds", str(self.rounds),
+                "--spread", f"{self.spread:g}",
+                "--timeout-floor", f"{self.timeout_floor:g}",
+                "--timeout-factor", f"{self.timeout_factor:g}"]
+        items = [["--budget", b.judge_arg()] for b in self.budgets_of(part)
+                 if b.function in functions]
+        if part == "a4" and self.a4 is not None and "im_conv_fast" in functions:
+            items.append(["--speedup", f"kernel={self.a4.kernel} sizes={','.join(self.a4.sizes)}"])
+        return args + [a for it in items for a in it] if items else []
+
     def judge_args(self, part: str) -> list[str]:
         """The judge's --hidden, --tol and timeout options for one part."""
         args = ["--timeout-floor", f"{self.timeout_floor:g}",
@@ -196,8 +214,27 @@ def _function(path: Path, where: str, v: Any) -> str:
     return str(v)
 
 
-def load_rubric(path: Optional[Path], cases: Sequence[Case]) -> Rubric:
-    """Reads and checks grader/rubric.toml against the case table."""
+BUDGET_OPTIONS = {"kernel", "filters", "padding", "mode", "border", "stride", "pool", "factor",
+                  "interp"}
+
+
+def _local_budgets(path: Path) -> dict[str, dict[str, Any]]:
+    """The [[budget]] tables of tests/budgets.toml (the student's `make
+    budgets`), by function: a rubric budget naming only its function takes
+    its input, options and ratio from there (one source of truth)."""
+    try:
+        with open(path, "rb") as f:
+            doc = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise RubricError(f"cannot read the budgets {path}: {e}") from e
+    return {str(b.get("function")): b for b in doc.get("budget", []) if isinstance(b, dict)}
+
+
+def load_rubric(path: Optional[Path], cases: Sequence[Case],
+                budgets_file: Optional[Path] = None) -> Rubric:
+    """Reads and checks grader/rubric.toml against the case table; budgets
+    that name only their function come from budgets_file (default
+    tests/budgets.toml next to the case table's folder)."""
     if path is None or not Path(path).is_file():
         return Rubric()
     path = Path(path)
@@ -269,12 +306,20 @@ def load_rubric(path: Optional[Path], cases: Sequence[Case]) -> Rubric:
     if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= 10:
         raise _err(path, "[performance] rounds", f"expected an integer 1..10, got {rounds!r}")
     r.rounds = rounds
-    budget_opts = {"kernel", "filters", "padding", "mode", "border", "stride", "pool", "factor",
-                   "interp"}
+    budget_opts = BUDGET_OPTIONS
+    local: Optional[dict[str, dict[str, Any]]] = None
     for i, b in enumerate(perf.get("budget", [])):
         where = f"[[performance.budget]] #{i + 1}"
         _keys(path, where, b, {"function", "input", "budget", "points"} | budget_opts)
         fn = _function(path, where + " function", b.get("function"))
+        if "input" not in b and "budget" not in b:   # from tests/budgets.toml
+            if local is None:
+                local = _local_budgets(budgets_file or path.parent.parent / "tests" / "budgets.toml")
+            if fn not in local:
+                raise _err(path, where, f"no input or budget here, and no [[budget]] for {fn} in "
+                           f"tests/budgets.toml to take them from")
+            b = {**{k: v for k, v in local[fn].items() if k in budget_opts | {"input", "budget"}},
+                 **b}
         if fn in ("conv_output_size", "im_conv_fast"):
             raise _err(path, where, f"{fn} has no budget here (a4 is scored by [a4])")
         inp = str(b.get("input", ""))

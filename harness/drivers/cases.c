@@ -1038,6 +1038,8 @@ static int has_fn(cl_fn fn, const cl_impl *impl)
     }
 }
 
+static int dispatch(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_case_output *o);
+
 int cl_case_call(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_case_output *o)
 {
     memset(o, 0, sizeof *o);
@@ -1048,6 +1050,26 @@ int cl_case_call(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_case_o
     snapshot snap;
     int st = snap_take(&snap, d);
     if (st != CL_OK) return st;
+    st = dispatch(fn, d, impl, o);
+    o->modified = snap_check(&snap);
+    if (o->modified && !o->failed_fn) o->failed_fn = cl_fn_name(fn);
+    return st;
+}
+
+int cl_case_call_bare(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_case_output *o)
+{
+    memset(o, 0, sizeof *o);
+    if (!fn_ok(fn) || !d || !impl || !has_fn(fn, impl) ||
+        (fn == CL_FN_FLIP_KERNEL && d->args.flip && !impl->im_conv_opts))
+        return cl_fail(CL_E_ARG, "cl_case_call_bare: %s is not in the %s table", cl_fn_name(fn),
+                       impl ? impl->name : "(null)");
+    return dispatch(fn, d, impl, o);
+}
+
+/* The call itself: the function of impl on d, into o. */
+static int dispatch(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_case_output *o)
+{
+    int st = CL_OK;
     switch (fn) {
     case CL_FN_CONV_OUTPUT_SIZE: st = call_sizes(d, impl, o); break;
     case CL_FN_TO_UINT8: st = call_to_uint8(d, impl, o); break;
@@ -1067,8 +1089,6 @@ int cl_case_call(cl_fn fn, const cl_case_data *d, const cl_impl *impl, cl_case_o
     case CL_FN_UPSAMPLE: call_pool_or_resize(fn, d, impl, o); break;
     default: call_pixels(fn, d, impl, o); break;
     }
-    o->modified = snap_check(&snap);
-    if (o->modified && !o->failed_fn) o->failed_fn = cl_fn_name(fn);
     if (o->size.rule == CL_SIZE_NONE) o->size.sy = o->size.sx = 1;
     return st;
 }

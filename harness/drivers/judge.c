@@ -26,7 +26,13 @@ static const char usage[] =
     "  --hidden FN:COUNT:POINTS[:VISIBILITY]\n"
     "                     COUNT hidden cases of FN drawn from the seed, POINTS each\n"
     "                     (visibility default after_due_date); needs --seed\n"
-    "  --tol FN:ATOL:RTOL the comparison tolerance of FN's compare cases\n";
+    "  --tol FN:ATOL:RTOL the comparison tolerance of FN's compare cases\n"
+    "  --perf-only        run the measurements below instead of the cases\n"
+    "  --budget \"function=F input=HxW[xC] budget=R [kernel=KxK filters= padding= mode=\n"
+    "           border= stride= pool= factor= interp=]\"   a timed ratio to the reference\n"
+    "  --speedup \"kernel=KxK sizes=HxW,HxW,...\"   a4: the speed-up over the naive model\n"
+    "  --repeats K (7) --rounds R (3) --spread S (0.15)   best of K interleaved pairs per\n"
+    "                     round; rounds until the spread is <= S, else inconclusive\n";
 
 /* Exit statuses. */
 enum { EXIT_GRADED = 0, EXIT_TABLE = 1, EXIT_USAGE = 2 };
@@ -143,6 +149,19 @@ static int parse_option(judge_opts *o, const char *opt, const char *v)
         return parse_double(v, &o->factor) ? bad_usage("--timeout-factor: bad number \"%s\"", v)
                                            : 0;
     if (!strcmp(opt, "--hidden")) return parse_hidden(o, v);
+    if (!strcmp(opt, "--budget") || !strcmp(opt, "--speedup"))
+        return judge_perf_parse(o, opt, v) != CL_OK ? bad_usage("%s", cl_last_error()) : 0;
+    if (!strcmp(opt, "--repeats") || !strcmp(opt, "--rounds")) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*end || end == v || n < 1 || n > 99) return bad_usage("%s: expected 1..99", opt);
+        *(!strcmp(opt, "--repeats") ? &o->perf_repeats : &o->perf_rounds) = (int)n;
+        return 0;
+    }
+    if (!strcmp(opt, "--spread"))
+        return parse_double(v, &o->perf_spread) || !(o->perf_spread > 0)
+                   ? bad_usage("--spread: expected a number > 0, got \"%s\"", v)
+                   : 0;
     if (!strcmp(opt, "--tol")) return parse_tol(o, v);
     if (!strcmp(opt, "--seed")) {
         o->has_seed = 1;
@@ -156,8 +175,13 @@ static int parse_args(int argc, char **argv, judge_opts *o)
 {
     *o = (judge_opts){.student_dir = "assignments", .floor = 2.0, .factor = 50.0};
     int i;
+    o->perf_repeats = 7, o->perf_rounds = 3, o->perf_spread = 0.15, o->perf_timeout_max = 60.0;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return HELP;
+        if (!strcmp(argv[i], "--perf-only")) {
+            o->perf_only = 1;
+            continue;
+        }
         const char *opt = argv[i];
         int st = parse_option(o, opt, value(argc, argv, &i));
         if (st) return st;
@@ -270,6 +294,13 @@ int main(int argc, char **argv)
         cl_remote_close(r);
         cl_case_table_free(&table);
         return EXIT_USAGE;
+    }
+    if (o.perf_only) {
+        int measured = judge_perf(&o, r, stdout);
+        cl_remote_close(r);
+        cl_case_table_free(&table);
+        fprintf(stderr, "judge: %s: %d measurement(s)\n", o.part, measured);
+        return EXIT_GRADED;
     }
     int graded = grade_all(&o, r, &table, &sum);
     cl_remote_close(r);

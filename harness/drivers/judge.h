@@ -71,6 +71,20 @@ typedef struct judge_tolerance {
 } judge_tolerance;
 
 #define JUDGE_HIDDEN_MAX 64
+#define JUDGE_PERF_MAX 16
+#define JUDGE_PERF_SIZES 6
+
+/* --budget SPEC or --speedup SPEC (grader/rubric.toml [[performance.budget]]
+ * and [a4]). */
+typedef struct judge_perf_item {
+    cl_fn fn;
+    int speedup;        /* 1: the a4 speed-up over the naive model */
+    double budget;      /* budget: the largest acceptable ratio */
+    char spec[256];     /* "function=im_conv input=512x512 kernel=3x3 budget=3.5" */
+    char kernel[16];    /* speedup: "5x5" */
+    char sizes[JUDGE_PERF_SIZES][24];
+    int nsizes;
+} judge_perf_item;
 
 typedef struct judge_opts {
     const char *cases, *images, *expected, *feedback, *part, *only, *student_dir;
@@ -80,6 +94,12 @@ typedef struct judge_opts {
     judge_hidden_group hidden[JUDGE_HIDDEN_MAX];
     int nhidden;
     judge_tolerance tol[CL_FN_COUNT];
+    judge_perf_item perf[JUDGE_PERF_MAX];
+    int nperf;
+    int perf_only;               /* --perf-only: the measurements, not the cases */
+    int perf_repeats, perf_rounds; /* --repeats K (7), --rounds R (3) */
+    double perf_spread;          /* --spread S (0.15) */
+    double perf_timeout_max;     /* a timed call never gets more than this (60 s) */
     char **worker; /* NULL-terminated argv of the worker command */
 } judge_opts;
 
@@ -97,6 +117,40 @@ typedef struct judge_result {
 /* judge_run.c: grades case c on the worker of session r. Never fails: a
  * problem of the kit becomes status "error" with its message. */
 void judge_case(const judge_opts *o, cl_remote *r, const cl_case *c, judge_result *res);
+
+/* One timed input of a measurement (seconds, best of the samples). */
+typedef struct judge_perf_measure {
+    char input[128];
+    double reference_s, student_s, naive_s;
+} judge_perf_measure;
+
+/* The result of one measurement (judge_perf.c), one JSON line. */
+typedef struct judge_perf_result {
+    char id[96];          /* "a1.im_conv.budget", "a4.im_conv_fast.speedup" */
+    cl_fn fn;
+    int kind_speedup;
+    char spec[256];
+    char label[128];
+    char verdict[16];     /* within | over | measured | inconclusive | wrong | error */
+    char message[1024];
+    double ratio, budget; /* budget */
+    double speedup, reference_speedup; /* speedup: geometric means over the sizes */
+    double spread;
+    int rounds, inconclusive, timed_out;
+    judge_perf_measure m[JUDGE_PERF_SIZES];
+    int nmeasurements;
+    const cl_remote_report *report;
+} judge_perf_result;
+
+/* judge_perf.c: runs every measurement of o->part on the worker of r,
+ * writing one JSON line each to out. Returns how many ran. */
+int judge_perf(const judge_opts *o, cl_remote *r, FILE *out);
+
+/* judge_perf.c: parses --budget SPEC / --speedup SPEC into o->perf. */
+int judge_perf_parse(judge_opts *o, const char *opt, const char *spec);
+
+/* judge_json.c: the line of one measurement. */
+void judge_json_perf(FILE *f, const judge_perf_result *p);
 
 /* judge_json.c: writes s (n bytes, any bytes) as a JSON string: quoted,
  * escaped, invalid UTF-8 replaced by U+FFFD. */

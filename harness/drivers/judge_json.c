@@ -72,6 +72,37 @@ static void field_num(FILE *f, const char *key, double v, int decimals, int last
         fprintf(f, ": %.10g%s", isfinite(v) ? v : 0.0, last ? "" : ", ");
 }
 
+void judge_json_perf(FILE *f, const judge_perf_result *p)
+{
+    const cl_remote_report *rep = p->report;
+    fputc('{', f);
+    field_str(f, "id", p->id, 0);
+    field_str(f, "kind", p->kind_speedup ? "speedup" : "budget", 0);
+    field_str(f, "function", cl_fn_name(p->fn), 0);
+    field_str(f, "label", p->label, 0);
+    field_str(f, "verdict", p->verdict, 0);
+    field_str(f, "message", p->message, 0);
+    field_num(f, "ratio", p->ratio, 0, 0);
+    field_num(f, "budget", p->budget, 0, 0);
+    field_num(f, "speedup", p->speedup, 0, 0);
+    field_num(f, "reference_speedup", p->reference_speedup, 0, 0);
+    field_num(f, "spread", p->spread, 0, 0);
+    field_num(f, "rounds", p->rounds, 0, 0);
+    fputs("\"measurements\": [", f);
+    for (int i = 0; i < p->nmeasurements; i++) {
+        fputs(i ? ", {" : "{", f);
+        field_str(f, "input", p->m[i].input, 0);
+        field_num(f, "reference_s", p->m[i].reference_s, 0, 0);
+        field_num(f, "naive_s", p->m[i].naive_s, 0, 0);
+        field_num(f, "student_s", p->m[i].student_s, 0, 1);
+        fputc('}', f);
+    }
+    fputs("], \"worker_stderr\": ", f);
+    judge_json_string(f, rep ? rep->err : "", rep ? rep->err_kept : 0);
+    fputs("}\n", f);
+    fflush(f);
+}
+
 void judge_json_case(FILE *f, const cl_case *c, const judge_result *res)
 {
     const cl_remote_report *rep = res->report;

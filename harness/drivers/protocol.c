@@ -241,7 +241,8 @@ void cl_proto_header_pack(const cl_proto_header *h, uint8_t out[CL_PROTO_HEADER_
 
 const char *cl_proto_kind_name(int kind)
 {
-    static const char *const names[] = {"(none)", "HELLO", "HELLO_REPLY", "CALL", "REPLY", "QUIT"};
+    static const char *const names[] = {"(none)",  "HELLO", "HELLO_REPLY", "CALL", "REPLY", "QUIT",
+                                        "PREPARE", "READY", "GO",          "DONE", "FETCH"};
     return kind >= 1 && kind < COUNT(names) ? names[kind] : "an unknown kind";
 }
 
@@ -261,7 +262,7 @@ int cl_proto_header_parse(const uint8_t in[CL_PROTO_HEADER_BYTES], size_t max_le
     if (h->version != CL_PROTO_VERSION)
         return cl_fail(CL_E_FORMAT, "protocol version %u, expected %d", (unsigned)h->version,
                        CL_PROTO_VERSION);
-    if (h->kind < CL_PROTO_HELLO || h->kind > CL_PROTO_QUIT)
+    if (h->kind < CL_PROTO_HELLO || h->kind > CL_PROTO_FETCH)
         return cl_fail(CL_E_FORMAT, "unknown frame kind %u", (unsigned)h->kind);
     if (h->length > max_length)
         return cl_fail(CL_E_TOOBIG, "a %s frame of %u bytes, more than the limit of %zu",
@@ -298,6 +299,45 @@ int cl_proto_encode_empty(cl_proto_buf *b, cl_proto_kind kind, uint32_t seq)
 {
     cl_proto_begin(b, kind, seq);
     return cl_proto_finish(b);
+}
+
+/* ================================================================= timing */
+
+int cl_proto_encode_go(cl_proto_buf *b, uint32_t seq, uint64_t index, uint32_t bits)
+{
+    cl_proto_begin(b, CL_PROTO_GO, seq);
+    put_u64(b, index);
+    put_u32(b, bits);
+    return cl_proto_finish(b);
+}
+
+int cl_proto_decode_go(const uint8_t *payload, size_t len, uint64_t *index, uint32_t *bits)
+{
+    reader r = {payload, len, 0, 0};
+    *index = get_u64(&r, "GO index");
+    *bits = get_u32(&r, "GO bits");
+    return finish_reading(&r);
+}
+
+int cl_proto_encode_done(cl_proto_buf *b, uint32_t seq, int32_t status)
+{
+    cl_proto_begin(b, CL_PROTO_DONE, seq);
+    put_i32(b, status);
+    return cl_proto_finish(b);
+}
+
+int cl_proto_decode_done(const uint8_t *payload, size_t len, int32_t *status)
+{
+    reader r = {payload, len, 0, 0};
+    *status = get_i32(&r, "DONE status");
+    return finish_reading(&r);
+}
+
+int cl_proto_encode_prepare(cl_proto_buf *b, uint32_t seq, const cl_proto_call *c)
+{
+    int st = cl_proto_encode_call(b, seq, c);
+    if (st == CL_OK) b->data[6] = (uint8_t)CL_PROTO_PREPARE, b->data[7] = 0;
+    return st;
 }
 
 /* ================================================================== hello */

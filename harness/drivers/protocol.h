@@ -16,7 +16,8 @@
  *     offset size  field
  *      0     4     magic    0x50574C43, the bytes "CLWP"
  *      4     2     version  CL_PROTO_VERSION (1)
- *      6     2     kind     HELLO 1, HELLO_REPLY 2, CALL 3, REPLY 4, QUIT 5
+ *      6     2     kind     HELLO 1, HELLO_REPLY 2, CALL 3, REPLY 4, QUIT 5,
+ *                           PREPARE 6, READY 7, GO 8, DONE 9, FETCH 10 (timing)
  *      8     4     seq      request number; a reply repeats its request's
  *     12     4     length   payload bytes, <= CL_PROTO_MAX_FRAME (512 MiB)
  *
@@ -31,6 +32,17 @@
  *                the worker has (a worker links only some parts); str the
  *                library version (CL_VERSION).
  *   QUIT         empty; the worker exits 0 without replying.
+ *   TIMING (the trusted side times the student's function, judge_perf.c):
+ *   PREPARE      a CALL payload: the worker decodes and keeps it, replies READY
+ *                (empty); a call it cannot decode gets a REPLY with BAD_CALL.
+ *   GO           u64 index, u32 bits: the worker sets value `index` of the
+ *                prepared call's first image to `bits` (no change for
+ *                CL_PROTO_GO_NO_CHANGE), runs the call, keeps its output and
+ *                replies DONE: i32 status. The trusted side times GO to DONE:
+ *                the computation alone, no transfer. The changed value makes
+ *                every timed call's input new to the student's code.
+ *   FETCH        empty: the worker replies with the REPLY of the last GO (its
+ *                output, flags, error), which the trusted side checks.
  *   CALL         u32 fn (a cl_fn of cases.h), then the arguments:
  *                  u8 nimages (<= 2), each an IMAGE
  *                  WEIGHTS
@@ -104,8 +116,18 @@ typedef enum cl_proto_kind {
     CL_PROTO_HELLO_REPLY = 2,
     CL_PROTO_CALL = 3,
     CL_PROTO_REPLY = 4,
-    CL_PROTO_QUIT = 5
+    CL_PROTO_QUIT = 5,
+    CL_PROTO_PREPARE = 6, /* timing: a CALL payload, kept; not run */
+    CL_PROTO_READY = 7,   /* empty: the prepared call is decoded */
+    CL_PROTO_GO = 8,      /* u64 index, u32 bits: change one input value, run the call */
+    CL_PROTO_DONE = 9,    /* i32 status of the call GO ran */
+    CL_PROTO_FETCH = 10   /* empty: send the output of the last GO as a REPLY */
 } cl_proto_kind;
+
+/* GO's index when no input value is to change. */
+#define CL_PROTO_GO_NO_CHANGE UINT64_MAX
+
+
 
 /* REPLY flags: what the worker observed. */
 #define CL_PROTO_F_OUT_OF_BOUNDS 0x1u /* wrote outside its output (guards) */
@@ -239,6 +261,20 @@ typedef struct cl_proto_reply {
     const float *floats;     /* encoding only: the values of IMAGE */
     const uint8_t *bytes;    /* encoding only: the bytes of BYTES */
 } cl_proto_reply;
+
+/* ----------------------------------------------------------------- timing */
+
+/* GO: the index of the value of the prepared call's first image to set to
+ * bits before the call (CL_PROTO_GO_NO_CHANGE: none). */
+int cl_proto_encode_go(cl_proto_buf *b, uint32_t seq, uint64_t index, uint32_t bits);
+int cl_proto_decode_go(const uint8_t *payload, size_t len, uint64_t *index, uint32_t *bits);
+
+/* DONE: the status the student's function returned. */
+int cl_proto_encode_done(cl_proto_buf *b, uint32_t seq, int32_t status);
+int cl_proto_decode_done(const uint8_t *payload, size_t len, int32_t *status);
+
+/* PREPARE: the frame of cl_proto_encode_call, with kind PREPARE. */
+int cl_proto_encode_prepare(cl_proto_buf *b, uint32_t seq, const cl_proto_call *c);
 
 int cl_proto_encode_reply(cl_proto_buf *b, uint32_t seq, const cl_proto_reply *r);
 int cl_proto_decode_reply(const uint8_t *payload, size_t len, cl_proto_reply *r);

@@ -54,6 +54,10 @@ struct cl_remote {
     int barrier;  /* status every call returns until the next case; 0: none */
     int starting; /* between spawn and hello */
     cl_remote_report rep;
+    int prepare_next;      /* timing: the next call is sent as PREPARE */
+    cl_fn prep_fn;         /* timing: the prepared call's function, */
+    size_t prep_limit;     /* the largest reply its FETCH may get, */
+    double prep_expected;  /* and the bytes of its output */
 };
 
 static cl_remote *current;
@@ -670,6 +674,82 @@ static int apply_mods(cl_remote *r, const cl_proto_call *c, const cl_proto_reply
     return CL_OK;
 }
 
+/* ================================================================= timing */
+
+static int finish_image(const cl_proto_reply *p, cl_image *out);
+
+/* Sends c as PREPARE and waits for READY; *p says "no output". */
+static int prepare(cl_remote *r, const cl_proto_call *c, cl_proto_reply *p, const char *fn)
+{
+    size_t len = 0;
+    r->prepare_next = 0;
+    if (cl_proto_encode_prepare(&r->req, ++r->seq, c) != CL_OK)
+        return incident(r, CL_REMOTE_KIT, CL_REMOTE_E_KIT, fn, "cannot be sent this call: %s",
+                        cl_last_error());
+    r->prep_fn = (cl_fn)c->fn;
+    r->prep_limit = reply_limit(c, &r->prep_expected);
+    int st = transact(r, CL_PROTO_READY, 64, 0, r->timeout, fn, " while receiving its input",
+                      &len);
+    if (st != CL_OK) return st;
+    memset(p, 0, sizeof *p);
+    cl_fail(CL_OK, NULL);
+    return CL_OK;
+}
+
+void cl_remote_prepare_next(cl_remote *r)
+{
+    if (r) r->prepare_next = 1;
+}
+
+int cl_remote_go(cl_remote *r, uint64_t index, uint32_t bits, double *seconds, int *status)
+{
+    size_t len = 0;
+    int32_t s = 0;
+    *seconds = 0, *status = 0;
+    if (!r) return cl_fail(CL_REMOTE_E_KIT, "no session");
+    const char *fn = cl_fn_name(r->prep_fn);
+    if (r->barrier) return cl_fail(r->barrier, "%s: the worker %s", fn, r->rep.message);
+    if (r->pid <= 0) return cl_fail(CL_REMOTE_E_KIT, "%s: GO before PREPARE", fn);
+    if (cl_proto_encode_go(&r->req, ++r->seq, index, bits) != CL_OK)
+        return incident(r, CL_REMOTE_KIT, CL_REMOTE_E_KIT, fn, "%s", cl_last_error());
+    r->rep.calls++;
+    double t0 = now_s();
+    int st = transact(r, CL_PROTO_DONE, 64, 0, r->timeout, fn, "", &len);
+    *seconds = now_s() - t0;
+    if (st != CL_OK) return st;
+    if (cl_proto_decode_done(r->payload, len, &s) != CL_OK)
+        return malformed(r, fn, cl_last_error());
+    if (s == CL_E_NOT_IMPLEMENTED) r->rep.not_implemented = 1;
+    *status = s;
+    return CL_OK;
+}
+
+int cl_remote_fetch(cl_remote *r, cl_image *out, int *status)
+{
+    static cl_proto_reply p;
+    size_t len = 0;
+    memset(out, 0, sizeof *out);
+    *status = 0;
+    if (!r) return cl_fail(CL_REMOTE_E_KIT, "no session");
+    const char *fn = cl_fn_name(r->prep_fn);
+    if (r->barrier) return cl_fail(r->barrier, "%s: the worker %s", fn, r->rep.message);
+    if (cl_proto_encode_empty(&r->req, CL_PROTO_FETCH, ++r->seq) != CL_OK)
+        return incident(r, CL_REMOTE_KIT, CL_REMOTE_E_KIT, fn, "%s", cl_last_error());
+    int st = transact(r, CL_PROTO_REPLY, r->prep_limit, r->prep_expected, r->timeout, fn,
+                      " while sending its output", &len);
+    if (st != CL_OK) return st;
+    if (cl_proto_decode_reply(r->payload, len, &p) != CL_OK) return malformed(r, fn, cl_last_error());
+    if (p.out_kind == CL_PROTO_OUT_SHAPE && (p.flags & CL_PROTO_F_TOO_BIG))
+        return flooded(r, fn, 4.0 * p.n * p.h * p.w * p.c, r->prep_expected, 0);
+    if (p.out_kind == CL_PROTO_OUT_BYTES) return malformed(r, fn, "bytes for an image");
+    if (p.error[0])
+        cl_fail(p.status, "%s", p.error);
+    else
+        cl_fail(CL_OK, NULL);
+    *status = finish_image(&p, out);
+    return CL_OK;
+}
+
 /* Sends call c of function fn, receives and checks the reply into *p. */
 static int remote_call(cl_proto_call *c, cl_proto_reply *p)
 {
@@ -684,6 +764,7 @@ static int remote_call(cl_proto_call *c, cl_proto_reply *p)
     if (!(r->functions & (1u << c->fn)))
         return incident(r, CL_REMOTE_NOT_BUILT, CL_REMOTE_E_NOT_BUILT, fn,
                         "does not have %s: its part file was not compiled into the worker", fn);
+    if (r->prepare_next) return prepare(r, c, p, fn);
     if (cl_proto_encode_call(&r->req, ++r->seq, c) != CL_OK)
         return incident(r, CL_REMOTE_KIT, CL_REMOTE_E_KIT, fn, "cannot be sent this call: %s",
                         cl_last_error());

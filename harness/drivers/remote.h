@@ -131,4 +131,21 @@ void cl_remote_use(cl_remote *r);
 
 extern const cl_impl cl_impl_remote;
 
+/* TIMING (judge_perf.c). The trusted side times the student's function
+ * itself, without the transfer of its data:
+ *   cl_remote_prepare_next(r); then one call of a cl_impl_remote function
+ *       (e.g. through cl_case_call_bare): its arguments are sent as PREPARE
+ *       and kept by the worker; nothing runs; it returns CL_OK with no output.
+ *   cl_remote_go: changes value `index` of the first image to `bits`
+ *       (CL_PROTO_GO_NO_CHANGE: none), runs the prepared call; *seconds is
+ *       the wall time from request to reply, *status what the student's
+ *       function returned. The per-call timeout (cl_remote_set_timeout) and
+ *       all incidents apply as for any call.
+ *   cl_remote_fetch: the output of the last GO into out (allocated here, as
+ *       for a call), *status its return value.
+ * Each returns CL_OK or the CL_REMOTE_E_* status of an incident. */
+void cl_remote_prepare_next(cl_remote *r);
+int cl_remote_go(cl_remote *r, uint64_t index, uint32_t bits, double *seconds, int *status);
+int cl_remote_fetch(cl_remote *r, cl_image *out, int *status);
+
 #endif /* CONVLAB_REMOTE_H */

@@ -27,6 +27,13 @@
  * the output itself (none when not allocated; only its shape when its guards
  * are broken or it is too big to send).
  *
+ * TIMING (PREPARE, GO, FETCH): the trusted side sends a call once (PREPARE);
+ * each GO changes one value of its first image, runs it and answers only
+ * the status (DONE), so that GO to DONE is the computation alone; FETCH sends
+ * the output of the last GO like the REPLY of a CALL. Inputs are not
+ * snapshot during timing (a copy would be timed too): the check of the
+ * inputs is made by ordinary CALLs.
+ *
  * Exit status: 0 after QUIT or when the trusted side closes the pipe; 3 on a
  * protocol error (a message on standard error). Student code may of course
  * end the process any other way: the trusted side reports that.
@@ -295,6 +302,76 @@ static int refuse_call(uint32_t seq, int status, cl_proto_buf *b)
     return write_full(proto_out, b->data, b->len);
 }
 
+/* ----------------------------------------------------------------- timing */
+
+static cl_proto_call prepared;  /* the call of the last PREPARE */
+static int has_prepared;
+static cl_image kept;           /* the output of the last GO */
+static int kept_status, kept_free;
+static char kept_error[CL_PROTO_MAX_ERROR];
+
+static void drop_kept(void)
+{
+    if (kept_free) cl_image_free(&kept);
+    memset(&kept, 0, sizeof kept);
+    kept_free = 0;
+}
+
+static int send_frame(cl_proto_buf *b, int st)
+{
+    return st == CL_OK ? write_full(proto_out, b->data, b->len) : -1;
+}
+
+static int serve_prepare(const uint8_t *payload, size_t len, uint32_t seq, cl_proto_buf *b)
+{
+    if (has_prepared) cl_proto_call_free(&prepared), has_prepared = 0;
+    drop_kept();
+    int st = cl_proto_decode_call(payload, len, &prepared);
+    if (st == CL_OK) st = cl_proto_call_check(&prepared);
+    if (st == CL_OK && (prepared.fn == CL_FN_CONV_OUTPUT_SIZE || prepared.fn == CL_FN_TO_UINT8))
+        st = cl_fail(CL_E_ARG, "function %d cannot be timed", prepared.fn);
+    if (st == CL_OK && !has_function(prepared.fn))
+        st = cl_fail(CL_E_ARG, "function %d is not built", prepared.fn);
+    if (st != CL_OK) {
+        cl_proto_call_free(&prepared);
+        return refuse_call(seq, st, b);
+    }
+    has_prepared = 1;
+    return send_frame(b, cl_proto_encode_empty(b, CL_PROTO_READY, seq));
+}
+
+static int serve_go(const uint8_t *payload, size_t len, uint32_t seq, cl_proto_buf *b)
+{
+    uint64_t index;
+    uint32_t bits;
+    if (cl_proto_decode_go(payload, len, &index, &bits) != CL_OK) return -1;
+    if (!has_prepared) return cl_fail(CL_E_FORMAT, "GO without PREPARE"), -1;
+    const cl_image *img = prepared.images[0];
+    if (index != CL_PROTO_GO_NO_CHANGE) {
+        if (!img || !img->data || index >= cl_image_count(img))
+            return cl_fail(CL_E_FORMAT, "GO changes value %llu of an image of %zu",
+                           (unsigned long long)index, image_count(img)), -1;
+        memcpy(&img->data[index], &bits, sizeof bits); /* the image is the worker's own */
+    }
+    drop_kept();
+    cl_fail(CL_OK, NULL);
+    kept_status = call_image_fn(&prepared, &kept);
+    kept_free = kept.data && kept.block_ && cl_image_guards_ok(&kept);
+    fflush(stdout);
+    snprintf(kept_error, sizeof kept_error, "%s", cl_last_error());
+    return send_frame(b, cl_proto_encode_done(b, seq, kept_status));
+}
+
+static int serve_fetch(uint32_t seq, cl_proto_buf *b)
+{
+    static cl_proto_reply r;
+    memset(&r, 0, sizeof r);
+    r.status = kept_status;
+    snprintf(r.error, sizeof r.error, "%s", kept_error);
+    (void)describe_output(&kept, &r);
+    return send_frame(b, cl_proto_encode_reply(b, seq, &r));
+}
+
 /* ------------------------------------------------------------------- loop */
 
 static int answer_hello(uint32_t seq, cl_proto_buf *b)
@@ -329,6 +406,12 @@ static int serve_frame(cl_proto_buf *b)
         if (st == CL_OK) st = cl_proto_call_check(&c);
         rc = (st == CL_OK ? serve_call(&c, h.seq, b) : refuse_call(h.seq, st, b)) == 0 ? 1 : -1;
         cl_proto_call_free(&c);
+    } else if (h.kind == CL_PROTO_PREPARE) {
+        rc = serve_prepare(payload, h.length, h.seq, b) == 0 ? 1 : -1;
+    } else if (h.kind == CL_PROTO_GO) {
+        rc = serve_go(payload, h.length, h.seq, b) == 0 ? 1 : -1;
+    } else if (h.kind == CL_PROTO_FETCH) {
+        rc = serve_fetch(h.seq, b) == 0 ? 1 : -1;
     } else {
         cl_fail(CL_E_FORMAT, "unexpected %s frame", cl_proto_kind_name(h.kind));
         rc = -1;
