@@ -10,8 +10,8 @@ flags a TA should look at:
            undecidable timing never costs a student); wrong -> 0 (the output
            of a timed call, or of the second input, was wrong).
   speedup  measured -> the [a4] curve of the rubric applied to the geometric
-           mean speed-up over the naive model; inconclusive -> the same, and
-           flagged for review; wrong -> 0. A speed-up more than
+           mean speed-up over the naive model (best-of-K times); noisy (the
+           spread stayed wide) -> the same, flagged for review; wrong -> 0. A speed-up more than
            `implausible` times the reference's own is flagged for review
            ("implausibly fast"); it keeps its points until a TA decides.
 
@@ -87,12 +87,12 @@ def apply(sub: SubmissionResult, rub: Rubric, lines: Sequence[dict[str, Any]],
         p.speedup = round(speedup, 4)
         curve = rub.a4
         p.earned = curve.score(speedup) if curve else 0.0
-        p.verdict = PerfVerdict.INCONCLUSIVE if verdict == "inconclusive" else PerfVerdict.SCORED
+        p.verdict = PerfVerdict.SCORED
         if curve:
             p.message += (f". Score: {p.earned:g} of {p.max_points:g} points on the curve "
                           f"({curve.low:g}x: 0, {curve.high:g}x or more: all)")
-        if verdict == "inconclusive":
-            p.flag = "timing inconclusive: scored with the measured speed-up; regrade to confirm"
+        if verdict == "noisy":
+            p.flag = "noisy timing (the machine was busy?): scored from the best times; regrade to confirm"
         if curve and ref > 0 and speedup > curve.implausible * ref:
             p.flag = (f"implausibly fast: {speedup:.2f}x the naive model, while the reference "
                       f"reaches {ref:.2f}x: check the code for a trick (cached or precomputed "

@@ -25,7 +25,7 @@ from pathlib import Path
 INCLUDE = (
     "Makefile", "README.md", "SPEC.md", ".ci/deps.sh",
     "harness/", "assignments/", "images/", "grader/",
-    "tests/cases.toml", "tests/student/",
+    "tests/cases.toml", "tests/budgets.toml", "tests/student/",
 )
 # Never shipped, even under an included folder.
 EXCLUDE = ("solutions/", "build/", "tests/mutants/", "tests/budgets/slow/")

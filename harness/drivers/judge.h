@@ -142,6 +142,10 @@ typedef struct judge_perf_result {
     const cl_remote_report *report;
 } judge_perf_result;
 
+/* judge_naive.c: the naive baseline of the a4 speed-up (im_conv_fast's
+ * signature and semantics, the straightforward loops). */
+int judge_naive_im_conv_fast(const cl_image *img, const cl_image *kernel, cl_image *out);
+
 /* judge_perf.c: runs every measurement of o->part on the worker of r,
  * writing one JSON line each to out. Returns how many ran. */
 int judge_perf(const judge_opts *o, cl_remote *r, FILE *out);

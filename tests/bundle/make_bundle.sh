@@ -14,7 +14,8 @@
 #                       mistakes) of every public case, computed by the
 #                       reference at `make dist` time
 #   images/             the test images (photos, Fashion-MNIST samples, synthetic)
-#   handouts/           the handouts
+#   handouts/           the four handouts (build/handouts/aN.html when pandoc
+#                       rendered them, with their figures; else the Markdown)
 #   Makefile, README.md the student's (tests/bundle/)
 # Never: solutions/, harness/ref_*.c, the library's sources, mkexpected.
 set -eu
@@ -40,8 +41,14 @@ cp tests/student/*.c tests/student/*.h tests/student/run_tests.sh "$root/tests/s
 cp tests/cases.toml tests/budgets.toml "$root/tests/"
 cp "$build"/expected/*.npy "$root/tests/expected/"
 cp -R "$build"/images/photos "$build"/images/fashion "$build"/images/synthetic "$root/images/"
-for f in handouts/*.md handouts/*.html; do
-    [ -f "$f" ] && cp "$f" "$root/handouts/"
+# the student handouts a1..a4 (never the instructor's guide): rendered pages
+# with their figures inside when `make handouts` made them, else the Markdown
+for a in a1 a2 a3 a4; do
+    if [ -f "$build/handouts/$a.html" ]; then
+        cp "$build/handouts/$a.html" "$root/handouts/"
+    elif [ -f "handouts/$a.md" ]; then
+        cp "handouts/$a.md" "$root/handouts/"
+    fi
 done
 cp tests/bundle/Makefile tests/bundle/README.md "$root/"
 

@@ -113,3 +113,19 @@ Test(hidden, the_judge_adds_only_the_groups_of_its_part)
     }
     cl_case_table_free(&t);
 }
+
+Test(hidden, the_naive_baseline_of_a4_agrees_with_the_reference)
+{
+    cl_image img = {0}, k = {0}, mine = {0}, ref = {0};
+    cl_compare_result cmp;
+    cr_assert_eq(cl_image_random(&img, 1, 37, 41, 3, 11, -1, 1), CL_OK);
+    cr_assert_eq(cl_image_random(&k, 1, 5, 4, 1, 12, -1, 1), CL_OK);
+    cr_assert_eq(judge_naive_im_conv_fast(&img, &k, &mine), CL_OK, "%s", cl_last_error());
+    cr_assert_eq(cl_impl_reference.im_conv_fast(&img, &k, &ref), CL_OK, "%s", cl_last_error());
+    cr_assert_eq(cl_compare(&ref, &mine, 1e-5f, 1e-5f, &cmp), CL_OK, "%s", cl_last_error());
+    cr_expect_eq(cmp.mismatches, 0, "the naive baseline differs from the reference at %ld",
+                 cmp.first);
+    cr_expect_eq(judge_naive_im_conv_fast(&k, &img, &mine), CL_E_SHAPE,
+                 "a kernel larger than the image must be refused");
+    cl_image_free(&img), cl_image_free(&k), cl_image_free(&mine), cl_image_free(&ref);
+}
