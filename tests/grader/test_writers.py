@@ -10,10 +10,10 @@ import unittest
 from unittest import mock
 
 from grader import writers
-from grader.model import (CaseResult, LeaderboardEntry, PartResult, PartState, Status,
-                          SubmissionResult, Visibility)
+from grader.model import (CaseResult, LeaderboardEntry, PartResult, PartState, PerfVerdict,
+                          Status, SubmissionResult, Visibility)
 
-from . import gradescope_schema
+from . import gradescope_schema, report_fixtures
 from .util import TempDir
 
 
@@ -111,7 +111,7 @@ class Gradescope(unittest.TestCase):
         md = writers.summary_md(sample())
         self.assertIn("| a2 | `a2_borders.c` | 0 / 2 | 0/1 | does not compile (see below) |", md)
         self.assertIn("on the visible cases", md)      # a hidden case exists
-        self.assertIn("1 further case(s)", md)
+        self.assertIn("1 hidden case: results hidden.", md)
         self.assertIn("uses fopen", md)
         self.assertIn("a4\\_fast.c is not in the submission", md)
         # the compile log's backticks cannot close its fence
@@ -119,6 +119,100 @@ class Gradescope(unittest.TestCase):
         # Markdown in a description is escaped
         t = writers.case_output_md(sample(), sample().cases[0])
         self.assertIn("the \\*cat\\* \\| blurred", t)
+
+
+class Performance(TempDir):
+    """Performance measurements as Gradescope tests, the leaderboard, and
+    what a student may not see yet (report_fixtures.rich_submission)."""
+
+    def rich(self) -> SubmissionResult:
+        return report_fixtures.rich_submission(self.tmp)
+
+    def test_schema_with_performance_and_leaderboard(self) -> None:
+        r = writers.gradescope_results(self.rich(), execution_time=70.2)
+        self.assertEqual(gradescope_schema.validate(json.loads(json.dumps(r))), [])
+
+    def test_performance_tests(self) -> None:
+        s = self.rich()
+        r = writers.gradescope_results(s)
+        t = {x["name"]: x for x in r["tests"]}
+        a4 = t["a4.im_conv_fast.speedup"]
+        self.assertEqual((a4["score"], a4["max_score"], a4["status"]), (9.5, 15.0, "failed"))
+        self.assertEqual(a4["output_format"], "md")
+        self.assertEqual(a4["visibility"], "visible")
+        self.assertIn("performance", a4["tags"])
+        self.assertIn("speedup", a4["tags"])
+        self.assertIn("speed-up 5.25×", a4["output"])
+        self.assertIn("9.5 / 15 points", a4["output"])
+        self.assertIn("| size | naive\\_s | yours\\_s |", a4["output"])
+        self.assertNotIn("implausibly", json.dumps(r))     # a flag is for the TA
+        ok = t["a1.im_conv.budget"]
+        self.assertEqual((ok["score"], ok["max_score"], ok["status"]), (0.0, 0.0, "passed"))
+        self.assertIn("1.8× the reference's (budget 4×)", ok["output"])
+        # a budget of 0 points that is over still shows red
+        self.assertEqual(t["a3.conv2d.budget"]["status"], "failed")
+        self.assertEqual(t["a3.avg_pool2d.budget"]["visibility"], "after_due_date")
+        # the same Markdown as report.md (one source)
+        self.assertEqual(a4["output"], writers.perf_output_md(s, s.performance[3]))
+        self.assertEqual(t["a1.im_conv.letter_f"]["output"], writers.case_output_md(s, s.cases[1]))
+        # numbers: the performance points are in the score, per test and in total
+        self.assertEqual(r["score"], s.score)
+        self.assertAlmostEqual(sum(x["score"] for x in r["tests"]), s.score)
+        self.assertEqual(len({x["number"] for x in r["tests"]}), len(r["tests"]))
+
+    def test_leaderboard(self) -> None:
+        s = self.rich()
+        r = writers.gradescope_results(s)
+        self.assertEqual(r["leaderboard"], [{"name": "a4 speed-up", "value": 5.25, "order": "desc"},
+                                            {"name": "a1 ratio", "value": 1.8, "order": "asc"}])
+        s.leaderboard = [LeaderboardEntry("a4 speed-up", math.nan, "sideways"),
+                         LeaderboardEntry("x", None)]
+        r = writers.gradescope_results(s)
+        self.assertEqual(r["leaderboard"], [{"name": "a4 speed-up", "value": "not measured yet"},
+                                            {"name": "x", "value": "not measured yet"}])
+        self.assertEqual(gradescope_schema.validate(json.loads(json.dumps(r))), [])
+
+    def test_nothing_hidden_in_the_top_level_output_or_visible_tests(self) -> None:
+        s = self.rich()
+        r = writers.gradescope_results(s)
+        visible_text = r["output"] + "".join(
+            t["output"] + t["name"] + " ".join(t["tags"]) for t in r["tests"]
+            if t["visibility"] == "visible")
+        for secret in [*report_fixtures.HIDDEN_IDS, report_fixtures.SECRET_MESSAGE,
+                       report_fixtures.SECRET_DIAGNOSIS, "stride-twice", "a3.avg_pool2d.budget",
+                       "avg\\_pool2d, 512x512", str(report_fixtures.SEED)]:
+            self.assertNotIn(secret, visible_text, secret)
+        self.assertIn("3 hidden cases and 1 hidden measurement: results after the due date; "
+                      "results when the grades are published.", r["output"])
+        # the grader error that names a hidden case is redacted, not dropped
+        self.assertIn("a hidden case: the judge did not report this case", r["output"])
+        # the hidden tests are there, with their visibility (Gradescope shows them later)
+        t = {x["name"]: x for x in r["tests"]}
+        self.assertEqual(t["a1.im_conv.hidden_1"]["visibility"], "after_due_date")
+        self.assertIn(report_fixtures.SECRET_MESSAGE, t["a1.im_conv.hidden_1"]["output"])
+        self.assertEqual(t["a3.conv2d.hidden_1"]["visibility"], "after_published")
+        # the visible score: visible cases and measurements only
+        self.assertTrue(r["output"].startswith("## convlab: 18 / 27.5 points on the visible cases"))
+        self.assertIn("| a4 | `a4_fast.c` | 14.5 / 20 | 1/1 |  |", r["output"])
+        self.assertIn("### Performance", r["output"])
+
+    def test_autolab_and_csv_count_the_performance_points(self) -> None:
+        s = self.rich()
+        self.assertEqual(writers.autolab_scores(s)["scores"]["a4"], 14.5)
+        self.assertEqual(json.loads(writers.autolab_line(s))["scores"],
+                         {"a1": 3.5, "a2": 0.0, "a3": 2.0, "a4": 14.5})
+        rows = list(csv.DictReader(io.StringIO(writers.grades_csv([s]))))
+        self.assertEqual(rows[0]["a4"], "14.5")
+        self.assertEqual(rows[0]["performance"], "9.5")
+        self.assertEqual(rows[0]["total"], "20")
+        self.assertEqual(rows[0]["max_points"], "32.5")
+        self.assertIn("a4 flagged: implausibly fast", rows[0]["problems"])
+
+    def test_perf_round_trip(self) -> None:
+        s = self.rich()
+        back = SubmissionResult.from_dict(json.loads(json.dumps(s.to_dict())))
+        self.assertEqual(back.to_dict(), s.to_dict())
+        self.assertIs(back.performance[1].verdict, PerfVerdict.OVER)
 
 
 class Autolab(unittest.TestCase):
