@@ -13,8 +13,8 @@
  *
  * Borders are resolved once, through per-row and per-column source tables
  * built with cl_border_index; im_conv_opts pads the image once and then runs
- * the plain valid loop (sums in float, order i then j). Every argument is
- * checked first; see reference.h.
+ * the valid loop of ref_windows.c (vectorised, threads over rows; sums in
+ * float, order i then j). Every argument is checked first; see reference.h.
  */
 #include "reference.h"
 
@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ref_check.h"
+#include "ref_simd.h"
 
 int cl_ref_flip_kernel(const cl_image *kernel, cl_image *out)
 {
@@ -141,7 +142,8 @@ int cl_ref_im_conv_opts(const cl_image *img, const cl_image *kernel, const cl_co
         }
         src = &padded;
     }
-    if ((st = cl_image_alloc(out, 1, oh, ow, img->c)) == CL_OK)
+    int reused;
+    if ((st = ref_output(out, 1, oh, ow, img->c, img, kernel, &reused)) == CL_OK)
         ref_correlate_valid_(src, kernel, sy, sx, out);
     cl_image_free(&padded);
     return st;

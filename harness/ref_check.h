@@ -111,11 +111,13 @@ static inline int ref_check_border(cl_border b, const char *what)
 
 /* Valid cross-correlation with stride of every channel of the single image
  * in (1 x H x W x C) with the 2-D kernel k, into out, which the caller has
- * allocated as 1 x OH x OW x C (zero-filled) with (OH-1)*sy + kh <= H and
- * (OW-1)*sx + kw <= W:
+ * allocated as 1 x OH x OW x C (any contents: every value is written) with
+ * (OH-1)*sy + kh <= H and (OW-1)*sx + kw <= W:
  *     out(y, x, ch) = sum over i, j of in(y*sy + i, x*sx + j, ch) * k(i, j)
  * Sums are kept in float, in the order i then j (row-major over the kernel).
- * No checks: the callers have made them. Defined in ref_windows.c. */
+ * Vectorised and split over cl_ref_threads() threads by output rows
+ * (ref_simd.h). No checks: the callers have made them. Defined in
+ * ref_windows.c. */
 void ref_correlate_valid_(const cl_image *in, const cl_image *k, int sy, int sx, cl_image *out);
 
 #endif /* CONVLAB_REF_CHECK_H */

@@ -22,10 +22,12 @@
 #include "reference.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ref_check.h"
+#include "ref_simd.h"
 
 /* The part of a k-long window starting at p (may be < 0) that lies inside
  * 0..n-1, as offsets into the window: [*lo, *hi). */
@@ -62,6 +64,81 @@ static int layer_axis(int n, int k, int s, cl_mode padding, int *size, int *befo
     return cl_pad_amounts(n, k, s, padding, before, &after);
 }
 
+/* conv2d, fast path: the weights packed once with their output channels
+ * rounded up to a multiple of 16 (zeros beyond cout, 64-byte aligned), each
+ * image zero-padded once into a scratch buffer when the padding is SAME, then
+ * the register-blocked NHWC loop of ref_kern_body.h over output rows, split
+ * over threads by (image, row). */
+typedef struct conv_job {
+    const cl_image *in;
+    const float *wp, *bias; /* packed weights; bias padded to cop, or NULL */
+    int kh, kw, cin, cout, cop, sy, sx, top, left;
+    int padh, padw; /* the padded canvas: rows and columns the windows read */
+    int pad;        /* 1: windows reach outside the image */
+    cl_image *out;
+    atomic_int nomem;
+} conv_job;
+
+static void conv_slice(void *ctx, int lo, int hi)
+{
+    conv_job *jb = ctx;
+    const cl_image *in = jb->in;
+    cl_image *out = jb->out;
+    const int oh = out->h, cin = jb->cin;
+    float *canvas = NULL;
+    const size_t canvas_n = (size_t)jb->padh * jb->padw * cin;
+    if (jb->pad && (canvas = malloc(canvas_n * sizeof *canvas)) == NULL) {
+        atomic_store(&jb->nomem, 1);
+        return;
+    }
+    for (int item = lo; item < hi;) {
+        const int b = item / oh, y0 = item % oh;
+        const int y1 = hi - b * oh < oh ? hi - b * oh : oh;
+        const float *src = cl_px(in, b, 0, 0, 0);
+        int src_w = in->w;
+        if (jb->pad) {
+            /* canvas(y, x) = in(y - top, x - left), zero outside the image;
+             * only the rows that output rows y0..y1-1 read. */
+            const int r0 = y0 * jb->sy, r1 = (y1 - 1) * jb->sy + jb->kh;
+            for (int y = r0; y < r1; y++) {
+                float *dst = canvas + (size_t)y * jb->padw * cin;
+                const int iy = y - jb->top;
+                memset(dst, 0, (size_t)jb->padw * cin * sizeof *dst);
+                if (iy < 0 || iy >= in->h)
+                    continue;
+                int x0 = jb->left, x1 = jb->left + in->w;
+                if (x1 > jb->padw)
+                    x1 = jb->padw;
+                if (x1 > x0)
+                    memcpy(dst + (size_t)x0 * cin, cl_px(in, b, iy, 0, 0),
+                           (size_t)(x1 - x0) * cin * sizeof *dst);
+            }
+            src = canvas;
+            src_w = jb->padw;
+        }
+        const ref_conv_args a = {
+            .in = src,
+            .in_w = src_w,
+            .cin = cin,
+            .sy = jb->sy,
+            .sx = jb->sx,
+            .kh = jb->kh,
+            .kw = jb->kw,
+            .w = jb->wp,
+            .cop = jb->cop,
+            .bias = jb->bias,
+            .out = cl_px(out, b, 0, 0, 0),
+            .ow = out->w,
+            .cout = jb->cout,
+            .y0 = y0,
+            .y1 = y1,
+        };
+        ref_kern()->conv(&a);
+        item = b * oh + y1;
+    }
+    free(canvas);
+}
+
 int cl_ref_conv2d(const cl_image *in, const cl_weights *w, const float *bias, int sy, int sx,
                   cl_mode padding, cl_image *out)
 {
@@ -79,34 +156,39 @@ int cl_ref_conv2d(const cl_image *in, const cl_weights *w, const float *bias, in
     if ((st = layer_axis(in->h, kh, sy, padding, &oh, &top)) != CL_OK ||
         (st = layer_axis(in->w, kw, sx, padding, &ow, &left)) != CL_OK)
         return ref_reject(out, st);
-    if ((st = cl_image_alloc(out, in->n, oh, ow, cout)) != CL_OK)
-        return st;
 
-    for (int b = 0; b < in->n; b++) {
-        for (int y = 0; y < oh; y++) {
-            const int y0 = y * sy - top;
-            int i0, i1;
-            clip_window(y0, kh, in->h, &i0, &i1);
-            for (int x = 0; x < ow; x++) {
-                const int x0 = x * sx - left;
-                int j0, j1;
-                clip_window(x0, kw, in->w, &j0, &j1);
-                float *restrict o = cl_px(out, b, y, x, 0);
-                for (int i = i0; i < i1; i++) {
-                    for (int j = j0; j < j1; j++) {
-                        const float *restrict p = cl_px(in, b, y0 + i, x0 + j, 0);
-                        const float *restrict wk = w->data + ((size_t)i * kw + j) * cin * cout;
-                        for (int ci = 0; ci < cin; ci++)
-                            for (int co = 0; co < cout; co++)
-                                o[co] += p[ci] * wk[(size_t)ci * cout + co];
-                    }
-                }
-                if (bias != NULL)
-                    for (int co = 0; co < cout; co++)
-                        o[co] += bias[co];
-            }
-        }
+    const int cop = (cout + 15) / 16 * 16;
+    const size_t wrows = (size_t)kh * kw * cin;
+    const size_t wbytes = ((wrows + 1) * cop * sizeof(float) + 63) / 64 * 64;
+    float *wp = aligned_alloc(64, wbytes);
+    if (wp == NULL)
+        return ref_reject(out, cl_fail(CL_E_NOMEM, "conv2d: no memory to pack the weights"));
+    memset(wp, 0, wbytes);
+    for (size_t r = 0; r < wrows; r++)
+        memcpy(wp + r * cop, w->data + r * cout, (size_t)cout * sizeof(float));
+    float *bp = NULL;
+    if (bias != NULL) {
+        bp = wp + wrows * cop;
+        memcpy(bp, bias, (size_t)cout * sizeof(float));
     }
+
+    int reused;
+    if ((st = ref_output(out, in->n, oh, ow, cout, in, NULL, &reused)) != CL_OK) {
+        free(wp);
+        return st;
+    }
+    conv_job jb = {
+        .in = in, .wp = wp, .bias = bp, .kh = kh, .kw = kw, .cin = cin, .cout = cout,
+        .cop = cop, .sy = sy, .sx = sx, .top = top, .left = left,
+        .padh = (oh - 1) * sy + kh, .padw = (ow - 1) * sx + kw, .out = out,
+    };
+    jb.pad = top > 0 || left > 0 || jb.padh > in->h || jb.padw > in->w;
+    atomic_init(&jb.nomem, 0);
+    const size_t work = cl_image_count(out) * (size_t)kh * kw * cin;
+    ref_parallel_for(in->n * oh, 1, work, conv_slice, &jb);
+    free(wp);
+    if (atomic_load(&jb.nomem))
+        return ref_reject(out, cl_fail(CL_E_NOMEM, "conv2d: no memory for a padded image"));
     return CL_OK;
 }
 
@@ -133,8 +215,16 @@ static int pool2d(const cl_image *in, int ph, int pw, int sy, int sx, cl_mode pa
     if ((st = layer_axis(in->h, ph, sy, padding, &oh, &top)) != CL_OK ||
         (st = layer_axis(in->w, pw, sx, padding, &ow, &left)) != CL_OK)
         return ref_reject(out, st);
-    if ((st = cl_image_alloc(out, in->n, oh, ow, c)) != CL_OK)
+    const int fast = c == 1 && ph == 2 && pw == 2 && sy == 2 && sx == 2 && top == 0 &&
+                     left == 0 && 2 * oh <= in->h && 2 * ow <= in->w;
+    int reused = 0;
+    if ((st = fast ? ref_output(out, in->n, oh, ow, c, in, NULL, &reused)
+                   : cl_image_alloc(out, in->n, oh, ow, c)) != CL_OK)
         return st;
+    if (fast) {
+        ref_pool2x2_gray(in, is_max, out);
+        return CL_OK;
+    }
 
     for (int b = 0; b < in->n; b++) {
         for (int y = 0; y < oh; y++) {
@@ -233,6 +323,12 @@ static int upsample_bilinear(const cl_image *in, int fy, int fx, cl_image *out)
     float *ty = t, *tx = t + oh;
     bilinear_axis(in->h, fy, oh, y_lo, y_hi, ty);
     bilinear_axis(in->w, fx, ow, x_lo, x_hi, tx);
+    if (c == 1 && fy == 2 && fx == 2) {
+        ref_up2_gray(in, y_lo, y_hi, ty, x_lo, x_hi, tx, out);
+        free(idx);
+        free(t);
+        return CL_OK;
+    }
 
     for (int b = 0; b < out->n; b++) {
         for (int y = 0; y < oh; y++) {
@@ -271,9 +367,16 @@ int cl_ref_upsample(const cl_image *in, int fy, int fx, cl_interp interp, cl_ima
     if (oh > CL_MAX_DIM || ow > CL_MAX_DIM)
         return ref_reject(out, cl_fail(CL_E_TOOBIG, "upsample: output %lldx%lld is too large",
                                        oh, ow));
-    if ((st = cl_image_alloc(out, in->n, (int)oh, (int)ow, in->c)) != CL_OK)
+    const int fast = in->c == 1 && fy == 2 && fx == 2;
+    int reused = 0;
+    if ((st = fast ? ref_output(out, in->n, (int)oh, (int)ow, in->c, in, NULL, &reused)
+                   : cl_image_alloc(out, in->n, (int)oh, (int)ow, in->c)) != CL_OK)
         return st;
 
+    if (interp == CL_INTERP_NEAREST && fast) {
+        ref_up2_gray(in, NULL, NULL, NULL, NULL, NULL, NULL, out);
+        return CL_OK;
+    }
     if (interp == CL_INTERP_NEAREST) {
         upsample_nearest(in, fy, fx, out);
         return CL_OK;

@@ -14,33 +14,26 @@
 #include <string.h>
 
 #include "ref_check.h"
+#include "ref_simd.h"
 
-/* One channel (the common case): the sum lives in a register. */
-static void correlate_gray(const cl_image *in, const cl_image *k, int sy, int sx, cl_image *out)
-{
-    const int kh = k->h, kw = k->w;
-    for (int y = 0; y < out->h; y++) {
-        for (int x = 0; x < out->w; x++) {
-            float acc = 0.0f;
-            for (int i = 0; i < kh; i++) {
-                const float *restrict src = cl_px(in, 0, y * sy + i, x * sx, 0);
-                const float *restrict kr = k->data + (size_t)i * kw;
-                for (int j = 0; j < kw; j++)
-                    acc += src[j] * kr[j];
-            }
-            *cl_px(out, 0, y, x, 0) = acc;
-        }
-    }
-}
+/* Output rows lo..hi-1 of one valid correlation (a slice for one thread). */
+typedef struct corr_job {
+    const cl_image *in, *k;
+    int sy, sx;
+    cl_image *out;
+} corr_job;
 
-/* C channels: the C sums of one output pixel accumulate in place. */
-static void correlate_channels(const cl_image *in, const cl_image *k, int sy, int sx,
-                               cl_image *out)
+/* Stride sx > 1: plain loops (the sums of one output pixel in place). */
+static void correlate_strided(const corr_job *jb, int lo, int hi)
 {
-    const int kh = k->h, kw = k->w, c = in->c;
-    for (int y = 0; y < out->h; y++) {
+    const cl_image *in = jb->in, *k = jb->k;
+    cl_image *out = jb->out;
+    const int kh = k->h, kw = k->w, c = in->c, sy = jb->sy, sx = jb->sx;
+    for (int y = lo; y < hi; y++) {
         for (int x = 0; x < out->w; x++) {
             float *restrict o = cl_px(out, 0, y, x, 0);
+            for (int ch = 0; ch < c; ch++)
+                o[ch] = 0.0f;
             for (int i = 0; i < kh; i++) {
                 const float *restrict src = cl_px(in, 0, y * sy + i, x * sx, 0);
                 const float *restrict kr = k->data + (size_t)i * kw;
@@ -52,12 +45,39 @@ static void correlate_channels(const cl_image *in, const cl_image *k, int sy, in
     }
 }
 
+static void correlate_slice(void *ctx, int lo, int hi)
+{
+    const corr_job *jb = ctx;
+    if (jb->sx != 1) {
+        correlate_strided(jb, lo, hi);
+        return;
+    }
+    /* Stride 1 along x: a row of C channels is a flat row of W*C values and
+     * the kernel's column j sits j*C values further (ref_simd.h). */
+    const cl_image *in = jb->in;
+    cl_image *out = jb->out;
+    const ref_corr_args a = {
+        .in = cl_px(in, 0, lo * jb->sy, 0, 0),
+        .in_rs = (ptrdiff_t)in->w * in->c,
+        .sy = jb->sy,
+        .k = jb->k->data,
+        .kh = jb->k->h,
+        .kw = jb->k->w,
+        .dx = in->c,
+        .out = cl_px(out, 0, lo, 0, 0),
+        .out_rs = (ptrdiff_t)out->w * out->c,
+        .rows = hi - lo,
+        .n = out->w * out->c,
+        .stream = cl_image_count(out) * sizeof(float) >= REF_STREAM_BYTES,
+    };
+    ref_kern()->corr(&a);
+}
+
 void ref_correlate_valid_(const cl_image *in, const cl_image *k, int sy, int sx, cl_image *out)
 {
-    if (in->c == 1)
-        correlate_gray(in, k, sy, sx, out);
-    else
-        correlate_channels(in, k, sy, sx, out);
+    corr_job jb = {in, k, sy, sx, out};
+    const size_t work = cl_image_count(out) * (size_t)k->h * k->w;
+    ref_parallel_for(out->h, 4, work, correlate_slice, &jb);
 }
 
 int cl_ref_get_subimages(const cl_image *img, int kh, int kw, cl_image *out)
@@ -99,7 +119,9 @@ int cl_ref_im_conv(const cl_image *img, const cl_image *kernel, cl_image *out)
         (st = ref_check_fits(kernel->h, kernel->w, img->h, img->w, "kernel")) != CL_OK)
         return ref_reject(out, st);
 
-    st = cl_image_alloc(out, 1, img->h - kernel->h + 1, img->w - kernel->w + 1, img->c);
+    int reused;
+    st = ref_output(out, 1, img->h - kernel->h + 1, img->w - kernel->w + 1, img->c, img, kernel,
+                    &reused);
     if (st != CL_OK)
         return st;
     ref_correlate_valid_(img, kernel, 1, 1, out);

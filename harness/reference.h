@@ -28,6 +28,39 @@ extern "C" {
 
 /* conv_output_size is the library's cl_output_size; to_uint8 is cl_to_uint8. */
 
+/* SPEED
+ *   The correlations (im_conv, im_conv_opts, and im_conv_fast, which is
+ *   im_conv), conv2d, 2x2 pooling and x2 upsampling are vectorised (GCC vector
+ *   extensions compiled for AVX-512, AVX2 and the x86-64 baseline, chosen at
+ *   run time), register-blocked, and split over threads by output rows. Every
+ *   sum keeps the order of the plain loops and products are not fused, so the
+ *   results are the same, bit for bit, on every CPU and with any number of
+ *   threads. See ref_simd.h and ref_kern_body.h.
+ *
+ * THREADS
+ *   One thread by default: the grader times student code against the
+ *   single-threaded reference. CONVLAB_THREADS=N in the environment (read
+ *   once, on the first call) or cl_ref_set_threads(N) sets N (1..64; values
+ *   below 1 mean 1). Thread-safe; the reference functions may be called from
+ *   several threads at once. */
+void cl_ref_set_threads(int n);
+int cl_ref_threads(void);
+
+/* The vector level the reference runs: "avx512", "avx2" or "base" (the
+ * widest the CPU has; CONVLAB_SIMD=avx2 or base in the environment forces a
+ * narrower one, e.g. to test every level). */
+const char *cl_ref_simd_name(void);
+
+/* OUTPUT REUSE (off by default; for benchmarks and repeated calls)
+ *   When on, a reference function whose `out` already holds an image of
+ *   exactly the output's shape, allocated by cl_image_alloc with its guard
+ *   bands intact and sharing no memory with the inputs, writes every output
+ *   value into it instead of freeing it and allocating a new zero-filled one
+ *   (the allocation and its zero fill cost as much as a pass over the output).
+ *   The result is the same. Applies to im_conv, im_conv_opts, conv2d,
+ *   max_pool2d, avg_pool2d and upsample; the others always allocate. */
+void cl_ref_set_output_reuse(int on);
+
 int cl_ref_get_subimages(const cl_image *img, int kh, int kw, cl_image *out);
 int cl_ref_im_conv(const cl_image *img, const cl_image *kernel, cl_image *out);
 

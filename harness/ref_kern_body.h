@@ -1,0 +1,515 @@
+/* ref_kern_body.h -- the vectorised inner loops of the fast reference,
+ * written once and compiled once per vector level by ref_kern.c (see
+ * ref_simd.h). Not a header to include anywhere else.
+ *
+ * Before inclusion: VW (floats per vector), SFX (name suffix), ATTR (the
+ * target attribute), CORR_R x CORR_V (output rows x vectors of one
+ * correlation tile), CONV_P1..CONV_P4 (output pixels of a conv2d tile of
+ * 1..4 vectors of output channels).
+ *
+ * Register blocking: a correlation tile keeps CORR_R x CORR_V vectors of sums
+ * (CORR_R output rows, CORR_V*VW consecutive outputs of each) in registers
+ * while the kernel is walked once, in the order i then j, one broadcast
+ * weight at a time; a conv2d tile keeps P pixels x V vectors of output
+ * channels, walks (i, j, input channel) and loads V weight vectors and P
+ * broadcast input values per step. Every output's sum has the order of the
+ * plain loops; products and sums are not fused.
+ */
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define CAT_STR_(a) #a
+#define CAT_STR(a) CAT_STR_(a)
+#define VT CAT(vt_, SFX)
+
+typedef float VT __attribute__((vector_size(VW * 4)));
+
+ATTR static inline VT CAT(ld_, SFX)(const float *p)
+{
+    VT v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+
+ATTR static inline void CAT(st_, SFX)(float *p, VT v)
+{
+    __builtin_memcpy(p, &v, sizeof v);
+}
+
+/* Copies n floats from src to dst, which have the same address modulo 64
+ * bytes: the 64-byte-aligned middle with non-temporal stores (STREAM; the
+ * output of a large image bypasses the caches instead of being read in
+ * before it is written), the ends with memcpy. */
+ATTR static void CAT(stream_row_, SFX)(float *dst, const float *src, int n)
+{
+    int p = (int)(((64 - ((uintptr_t)dst & 63)) & 63) / sizeof(float));
+    if (p > n)
+        p = n;
+    __builtin_memcpy(dst, src, (size_t)p * sizeof(float));
+    for (; p + VW <= n; p += VW)
+        STREAM(dst + p, CAT(ld_, SFX)(src + p));
+    __builtin_memcpy(dst + p, src + p, (size_t)(n - p) * sizeof(float));
+}
+
+/* One correlation tile: rows r0..r0+R-1, outputs x..x+V*VW-1. The input
+ * rows are walked once: row q of the tile's window serves output row r with
+ * kernel row i = q - r*sy, so each loaded vector feeds up to R rows of sums
+ * (for every r, q and so i ascend: the order of the plain loop). */
+ATTR __attribute__((always_inline)) static inline void
+CAT(corr_tile_, SFX)(const ref_corr_args *a, int r0, int x, const int R, const int V)
+{
+    VT acc[CORR_R][CORR_V];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 8
+        for (int v = 0; v < V; v++)
+            acc[r][v] = (VT){0};
+    const int sy = a->sy, kh = a->kh, kw = a->kw;
+    const int nq = (R - 1) * sy + kh;
+    const float *row = a->in + (ptrdiff_t)r0 * sy * a->in_rs + x;
+    for (int q = 0; q < nq; q++, row += a->in_rs) {
+        for (int j = 0; j < kw; j++) {
+            const float *p = row + (ptrdiff_t)j * a->dx;
+            VT in[CORR_V];
+#pragma GCC unroll 8
+            for (int v = 0; v < V; v++)
+                in[v] = CAT(ld_, SFX)(p + v * VW);
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) {
+                const int i = q - r * sy;
+                if (i < 0 || i >= kh)
+                    continue;
+                const float w = a->k[i * kw + j];
+#pragma GCC unroll 8
+                for (int v = 0; v < V; v++)
+                    acc[r][v] += in[v] * w;
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 8
+        for (int v = 0; v < V; v++)
+            CAT(st_, SFX)(a->out + (ptrdiff_t)(r0 + r) * a->out_rs + x + v * VW, acc[r][v]);
+}
+
+/* The same tile for a kernel size known at compile time (KH x KW, stride
+ * sy = 1): every loop unrolls, the weights stay in registers and the
+ * row test of the generic tile disappears. */
+ATTR __attribute__((always_inline)) static inline void
+CAT(corr_tile_fixed_, SFX)(const ref_corr_args *a, int r0, int x, const int R, const int V,
+                           const int KH, const int KW)
+{
+    VT acc[CORR_R][CORR_V];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 8
+        for (int v = 0; v < V; v++)
+            acc[r][v] = (VT){0};
+    const float *row = a->in + (ptrdiff_t)r0 * a->in_rs + x;
+#pragma GCC unroll 16
+    for (int q = 0; q < R - 1 + KH; q++) {
+#pragma GCC unroll 16
+        for (int j = 0; j < KW; j++) {
+            const float *p = row + (ptrdiff_t)q * a->in_rs + (ptrdiff_t)j * a->dx;
+            VT in[CORR_V];
+#pragma GCC unroll 8
+            for (int v = 0; v < V; v++)
+                in[v] = CAT(ld_, SFX)(p + v * VW);
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) {
+                const int i = q - r;
+                if (i < 0 || i >= KH)
+                    continue;
+                const float w = a->k[i * KW + j];
+#pragma GCC unroll 8
+                for (int v = 0; v < V; v++)
+                    acc[r][v] += in[v] * w;
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 8
+        for (int v = 0; v < V; v++)
+            CAT(st_, SFX)(a->out + (ptrdiff_t)(r0 + r) * a->out_rs + x + v * VW, acc[r][v]);
+}
+
+/* The outputs of rows r0..r0+R-1: full tiles, single vectors, then one last
+ * vector that ends at n (it may overlap the previous one: same values), or
+ * plain scalar sums when a row is shorter than a vector. */
+ATTR __attribute__((always_inline)) static inline void
+CAT(corr_rows_, SFX)(const ref_corr_args *a, int r0, const int R, const int KH, const int KW)
+{
+    const int n = a->n;
+    int x = 0;
+#define TILE(xx, VV)                                                    \
+    do {                                                                \
+        if (KH > 0)                                                     \
+            CAT(corr_tile_fixed_, SFX)(a, r0, (xx), R, (VV), KH, KW);   \
+        else                                                            \
+            CAT(corr_tile_, SFX)(a, r0, (xx), R, (VV));                 \
+    } while (0)
+    for (; x + CORR_V * VW <= n; x += CORR_V * VW)
+        TILE(x, CORR_V);
+    for (; x + VW <= n; x += VW)
+        TILE(x, 1);
+    if (x == n)
+        return;
+    if (n >= VW) {
+        TILE(n - VW, 1);
+        return;
+    }
+#undef TILE
+    for (int r = r0; r < r0 + R; r++) {
+        for (int q = x; q < n; q++) {
+            float acc = 0.0f;
+            for (int i = 0; i < a->kh; i++) {
+                const float *src = a->in + ((ptrdiff_t)r * a->sy + i) * a->in_rs + q;
+                for (int j = 0; j < a->kw; j++)
+                    acc += src[(ptrdiff_t)j * a->dx] * a->k[i * a->kw + j];
+            }
+            a->out[(ptrdiff_t)r * a->out_rs + q] = acc;
+        }
+    }
+}
+
+/* Small square kernels (K = 3 or 5, stride 1): rolling rows. A strip of
+ * ROLL_V vectors walks down a block of ROLL_B output rows; each input row
+ * is loaded once (K shifted vectors per strip vector) and added into the K
+ * output rows in flight, whose sums rotate through K register slots (the
+ * row loop is unrolled K times, so every slot index is a constant). For an
+ * output row the terms still arrive in the order i then j. The weights are
+ * broadcast once, into registers. */
+ATTR __attribute__((always_inline)) static inline void
+CAT(corr_roll_, SFX)(const ref_corr_args *a, const int K)
+{
+    enum { V = ROLL_V, B = ROLL_B };
+    float w[25];
+    for (int t = 0; t < K * K; t++)
+        w[t] = a->k[t];
+    const int n = a->n, rows = a->rows;
+    const ptrdiff_t in_rs = a->in_rs, out_rs = a->out_rs, dx = a->dx;
+    for (int yb = 0; yb < rows; yb += B) {
+        const int y1 = yb + B < rows ? yb + B : rows;
+        for (int xs = 0; xs < n; xs += V * VW) {
+            const int x = xs + V * VW <= n ? xs : n - V * VW; /* last strip overlaps */
+            VT acc[5][V];
+            for (int t = 0; t < 5; t++)
+                for (int v = 0; v < V; v++)
+                    acc[t][v] = (VT){0};
+            for (int q0 = yb; q0 < y1 + K - 1; q0 += K) {
+#pragma GCC unroll 5
+                for (int u = 0; u < K; u++) {
+                    const int q = q0 + u;
+                    if (q >= y1 + K - 1)
+                        break;
+                    const float *p = a->in + (ptrdiff_t)q * in_rs + x;
+#pragma GCC unroll 5
+                    for (int j = 0; j < K; j++) {
+                        VT in[V];
+#pragma GCC unroll 8
+                        for (int v = 0; v < V; v++)
+                            in[v] = CAT(ld_, SFX)(p + j * dx + v * VW);
+#pragma GCC unroll 5
+                        for (int i = 0; i < K; i++) {
+                            const int o = q - i;
+                            if (o < yb || o >= y1)
+                                continue;
+                            const int sl = (u - i + K) % K;
+                            const float wt = w[i * K + j];
+#pragma GCC unroll 8
+                            for (int v = 0; v < V; v++) {
+                                if (i == 0 && j == 0)
+                                    acc[sl][v] = (VT){0} + in[v] * wt;
+                                else
+                                    acc[sl][v] += in[v] * wt;
+                            }
+                        }
+                    }
+                    const int o = q - (K - 1);
+                    if (o >= yb && o < y1) {
+                        float *dst = a->out + (ptrdiff_t)o * out_rs + x;
+#pragma GCC unroll 8
+                        for (int v = 0; v < V; v++)
+                            CAT(st_, SFX)(dst + v * VW, acc[(u + 1) % K][v]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+ATTR static void CAT(corr_roll3_, SFX)(const ref_corr_args *a)
+{
+    CAT(corr_roll_, SFX)(a, 3);
+}
+
+/* All rows of a, R at a time, for a kernel of KH x KW (0 x 0: any). */
+ATTR __attribute__((always_inline)) static inline void
+CAT(corr_all_, SFX)(const ref_corr_args *a, const int KH, const int KW)
+{
+    int r = 0;
+    for (; r + CORR_R <= a->rows; r += CORR_R)
+        CAT(corr_rows_, SFX)(a, r, CORR_R, KH, KW);
+    for (; r < a->rows; r++)
+        CAT(corr_rows_, SFX)(a, r, 1, KH, KW);
+}
+
+ATTR static void CAT(corr_k3_, SFX)(const ref_corr_args *a)
+{
+    CAT(corr_all_, SFX)(a, 3, 3);
+}
+
+ATTR static void CAT(corr_k5_, SFX)(const ref_corr_args *a)
+{
+    CAT(corr_all_, SFX)(a, 5, 5);
+}
+
+ATTR static void CAT(corr_any_, SFX)(const ref_corr_args *a)
+{
+    CAT(corr_all_, SFX)(a, 0, 0);
+}
+
+ATTR static void CAT(ref_corr_, SFX)(const ref_corr_args *a)
+{
+    void (*all)(const ref_corr_args *) = CAT(corr_any_, SFX);
+    if (a->sy == 1 && a->kh == 3 && a->kw == 3 && a->n >= ROLL_V * VW)
+        all = CAT(corr_roll3_, SFX);
+    else if (a->sy == 1 && a->kh == 3 && a->kw == 3)
+        all = CAT(corr_k3_, SFX);
+    else if (a->sy == 1 && a->kh == 5 && a->kw == 5)
+        all = CAT(corr_k5_, SFX);
+    float *scratch = NULL;
+    const size_t scratch_n = (size_t)CORR_R * a->out_rs + 16;
+    if (a->stream)
+        scratch = aligned_alloc(64, (scratch_n * sizeof(float) + 63) / 64 * 64);
+    if (scratch == NULL) {
+        all(a);
+        return;
+    }
+    /* Streaming: CORR_R rows at a time into scratch rows placed at the same
+     * address modulo 64 as their destination, then streamed out. */
+    for (int r = 0; r < a->rows;) {
+        const int R = a->rows - r >= CORR_R ? CORR_R : a->rows - r;
+        float *dst = a->out + (ptrdiff_t)r * a->out_rs;
+        ref_corr_args b = *a;
+        b.in = a->in + (ptrdiff_t)r * a->sy * a->in_rs;
+        b.out = scratch + ((uintptr_t)dst & 63) / sizeof(float);
+        b.rows = R;
+        all(&b);
+        for (int q = 0; q < R; q++)
+            CAT(stream_row_, SFX)(dst + (ptrdiff_t)q * a->out_rs, b.out + (ptrdiff_t)q * a->out_rs,
+                                  a->n);
+        r += R;
+    }
+    STREAM_FENCE();
+    free(scratch);
+}
+
+/* One conv2d tile: output row y, pixels x..x+P-1, channels lane..lane+V*VW-1. */
+ATTR __attribute__((always_inline)) static inline void
+CAT(conv_tile_, SFX)(const ref_conv_args *a, int y, int x, int lane, const int P, const int V)
+{
+    VT acc[12][4];
+#pragma GCC unroll 16
+    for (int p = 0; p < P; p++)
+#pragma GCC unroll 4
+        for (int v = 0; v < V; v++)
+            acc[p][v] = (VT){0};
+    const int cin = a->cin, cop = a->cop;
+    const ptrdiff_t pstep = (ptrdiff_t)a->sx * cin;
+    for (int i = 0; i < a->kh; i++) {
+        const float *row = a->in + ((ptrdiff_t)(y * a->sy + i) * a->in_w + (ptrdiff_t)x * a->sx) * cin;
+        for (int j = 0; j < a->kw; j++) {
+            const float *px = row + (ptrdiff_t)j * cin;
+            const float *wr = a->w + (size_t)(i * a->kw + j) * cin * cop + lane;
+            for (int c = 0; c < cin; c++, wr += cop) {
+                VT wv[4];
+#pragma GCC unroll 4
+                for (int v = 0; v < V; v++)
+                    wv[v] = CAT(ld_, SFX)(wr + v * VW);
+#pragma GCC unroll 16
+                for (int p = 0; p < P; p++) {
+                    const float s = px[p * pstep + c];
+#pragma GCC unroll 4
+                    for (int v = 0; v < V; v++)
+                        acc[p][v] += s * wv[v];
+                }
+            }
+        }
+    }
+    float *o = a->out + ((ptrdiff_t)y * a->ow + x) * a->cout + lane;
+#pragma GCC unroll 16
+    for (int p = 0; p < P; p++, o += a->cout) {
+#pragma GCC unroll 4
+        for (int v = 0; v < V; v++) {
+            VT s = acc[p][v];
+            if (a->bias != NULL)
+                s += CAT(ld_, SFX)(a->bias + lane + v * VW);
+            const int left = a->cout - lane - v * VW;
+            if (left >= VW) {
+                CAT(st_, SFX)(o + v * VW, s);
+            } else {
+                float tmp[VW];
+                __builtin_memcpy(tmp, &s, sizeof s);
+                __builtin_memcpy(o + v * VW, tmp, (size_t)left * sizeof(float));
+            }
+        }
+    }
+}
+
+ATTR __attribute__((always_inline)) static inline void
+CAT(conv_cols_, SFX)(const ref_conv_args *a, int y, int lane, const int P, const int V)
+{
+    int x = 0;
+    for (; x + P <= a->ow; x += P)
+        CAT(conv_tile_, SFX)(a, y, x, lane, P, V);
+    for (; x < a->ow; x++)
+        CAT(conv_tile_, SFX)(a, y, x, lane, 1, V);
+}
+
+ATTR static void CAT(ref_conv_, SFX)(const ref_conv_args *a)
+{
+    const int nv = (a->cout + VW - 1) / VW;
+    for (int y = a->y0; y < a->y1; y++) {
+        for (int v0 = 0; v0 < nv;) {
+            const int lane = v0 * VW, left = nv - v0;
+            if (left >= 4) {
+                CAT(conv_cols_, SFX)(a, y, lane, CONV_P4, 4);
+                v0 += 4;
+            } else if (left == 3) {
+                CAT(conv_cols_, SFX)(a, y, lane, CONV_P3, 3);
+                v0 += 3;
+            } else if (left == 2) {
+                CAT(conv_cols_, SFX)(a, y, lane, CONV_P2, 2);
+                v0 += 2;
+            } else {
+                CAT(conv_cols_, SFX)(a, y, lane, CONV_P1, 1);
+                v0 += 1;
+            }
+        }
+    }
+}
+
+
+/* ------------------------------------------------- pooling, upsampling */
+
+typedef int CAT(vi_, SFX) __attribute__((vector_size(VW * 4)));
+#define VI CAT(vi_, SFX)
+
+/* p > o ? p : o, lane by lane (a NaN never wins, like the scalar test). */
+ATTR static inline VT CAT(keep_greater_, SFX)(VT p, VT o)
+{
+    VI m = p > o;
+    return (VT)(((VI)p & m) | ((VI)o & ~m));
+}
+
+/* Store v at p, with a non-temporal store when stream is set (p is then
+ * aligned to the vector). */
+ATTR static inline void CAT(put_, SFX)(float *p, VT v, int stream)
+{
+    if (stream)
+        STREAM(p, v);
+    else
+        CAT(st_, SFX)(p, v);
+}
+
+/* One output row of 2x2 stride-2 pooling from source rows r0, r1 (first
+ * vector part; returns how many outputs it wrote: the caller finishes). */
+ATTR static int CAT(pool2_row_, SFX)(const float *r0, const float *r1, float *o, int ow,
+                                     int is_max)
+{
+    const VI even = MASK_EVEN, odd = MASK_ODD;
+    int x = 0;
+    if (is_max) {
+        const VT ninf = (VT){0} - INFINITY;
+        for (; x + VW <= ow; x += VW) {
+            const VT a0 = CAT(ld_, SFX)(r0 + 2 * x), a1 = CAT(ld_, SFX)(r0 + 2 * x + VW);
+            const VT b0 = CAT(ld_, SFX)(r1 + 2 * x), b1 = CAT(ld_, SFX)(r1 + 2 * x + VW);
+            VT m = CAT(keep_greater_, SFX)(__builtin_shuffle(a0, a1, even), ninf);
+            m = CAT(keep_greater_, SFX)(__builtin_shuffle(a0, a1, odd), m);
+            m = CAT(keep_greater_, SFX)(__builtin_shuffle(b0, b1, even), m);
+            m = CAT(keep_greater_, SFX)(__builtin_shuffle(b0, b1, odd), m);
+            CAT(st_, SFX)(o + x, m);
+        }
+    } else {
+        for (; x + VW <= ow; x += VW) {
+            const VT a0 = CAT(ld_, SFX)(r0 + 2 * x), a1 = CAT(ld_, SFX)(r0 + 2 * x + VW);
+            const VT b0 = CAT(ld_, SFX)(r1 + 2 * x), b1 = CAT(ld_, SFX)(r1 + 2 * x + VW);
+            VT s = (VT){0} + __builtin_shuffle(a0, a1, even);
+            s += __builtin_shuffle(a0, a1, odd);
+            s += __builtin_shuffle(b0, b1, even);
+            s += __builtin_shuffle(b0, b1, odd);
+            CAT(st_, SFX)(o + x, s / 4.0f);
+        }
+    }
+    return x;
+}
+
+/* Nearest x2 of one source row into the two output rows d0, d1 (vector
+ * part; returns how many source values it used). */
+ATTR static int CAT(up2_near_row_, SFX)(const float *src, float *d0, float *d1, int w,
+                                        int stream)
+{
+    const VI lo = MASK_DUPLO, hi = MASK_DUPHI;
+    int x = 0;
+    for (; x + VW <= w; x += VW) {
+        const VT a = CAT(ld_, SFX)(src + x);
+        const VT l = __builtin_shuffle(a, lo), h = __builtin_shuffle(a, hi);
+        CAT(put_, SFX)(d0 + 2 * x, l, stream);
+        CAT(put_, SFX)(d0 + 2 * x + VW, h, stream);
+        CAT(put_, SFX)(d1 + 2 * x, l, stream);
+        CAT(put_, SFX)(d1 + 2 * x + VW, h, stream);
+    }
+    return x;
+}
+
+/* Bilinear x2 along x of one source row r (w values) into dst: outputs 2m
+ * (r[m-1] + (r[m] - r[m-1]) * 0.75) and 2m+1 (r[m] + (r[m+1] - r[m]) * 0.25)
+ * for m = 1 .. M-1; returns M (the caller computes outputs 0, 1 and 2M on). */
+ATTR static int CAT(up2_lerpx_, SFX)(const float *r, float *dst, int w)
+{
+    const VI ilo = MASK_ILO, ihi = MASK_IHI;
+    int m = 1;
+    for (; m + VW <= w - 1; m += VW) {
+        const VT a = CAT(ld_, SFX)(r + m - 1), c = CAT(ld_, SFX)(r + m), z = CAT(ld_, SFX)(r + m + 1);
+        const VT even = a + (c - a) * 0.75f;
+        const VT odd = c + (z - c) * 0.25f;
+        CAT(st_, SFX)(dst + 2 * m, __builtin_shuffle(even, odd, ilo));
+        CAT(st_, SFX)(dst + 2 * m + VW, __builtin_shuffle(even, odd, ihi));
+    }
+    return m;
+}
+
+/* o[x] = h0[x] + (h1[x] - h0[x]) * t (vector part; returns the count done). */
+ATTR static int CAT(up2_lerpy_, SFX)(const float *h0, const float *h1, float t, float *o, int n,
+                                     int stream)
+{
+    int x = 0;
+    for (; x + VW <= n; x += VW) {
+        const VT top = CAT(ld_, SFX)(h0 + x), bot = CAT(ld_, SFX)(h1 + x);
+        CAT(put_, SFX)(o + x, top + (bot - top) * t, stream);
+    }
+    return x;
+}
+
+ATTR static void CAT(fence_, SFX)(void)
+{
+    STREAM_FENCE();
+}
+
+const ref_kernels CAT(ref_kernels_, SFX) = {
+    .name = CAT_STR(SFX),
+    .vw = VW,
+    .corr = CAT(ref_corr_, SFX),
+    .conv = CAT(ref_conv_, SFX),
+    .pool2_row = CAT(pool2_row_, SFX),
+    .up2_near_row = CAT(up2_near_row_, SFX),
+    .up2_lerpx = CAT(up2_lerpx_, SFX),
+    .up2_lerpy = CAT(up2_lerpy_, SFX),
+    .stream_fence = CAT(fence_, SFX),
+};
+
+#undef VI
+
+#undef VT
