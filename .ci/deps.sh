@@ -13,7 +13,7 @@ set -eu
 REQUIRED="gcc make pkg-config binutils libcriterion-dev libstb-dev zlib1g-dev
 dataset-fashion-mnist python3 python3-numpy python3-matplotlib python3-skimage bubblewrap
 zip clang libclang-rt-14-dev"
-OPTIONAL_PKGS="python3-scipy python3-opencv libopencv-dev python3-torch pandoc"
+OPTIONAL_PKGS="python3-scipy python3-opencv libopencv-dev g++ python3-torch pandoc"
 BROWSER_PKGS="chromium"
 
 wanted="$REQUIRED"
