@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import copy
 import datetime as _dt
 import os
 import queue
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from . import __version__, intake, judge, perf, writers
+from . import __version__, adjust, intake, judge, perf, writers
 from .build import Builder
 from .kit import PARTS, Kit, KitError, part_points
 from .model import (CaseResult, LeaderboardEntry, PartResult, PartState, PerfResult,
@@ -94,8 +95,16 @@ def grade_submission(submission: Path, out: Path, opts: Options, *,
                           "the submission could not be graded and scores 0 for now")
         _zero_for_kit_error(sub, opts)
     sub.finished = now()
-    sub.finish()
     out.mkdir(parents=True, exist_ok=True)
+    adjust.merge(sub, out)   # a TA's adjustments (out/adjustments.toml), merged last
+    write_outputs(sub, out, opts, time.monotonic() - t0)
+    return sub
+
+
+def write_outputs(sub: SubmissionResult, out: Path, opts: Options, seconds: float) -> None:
+    """grade.json, results.json and the reports of sub into out/: results.json
+    is written whatever else fails."""
+    sub.finish()
     try:
         writers.write_student_json(sub, out / STUDENT_JSON)
     except Exception as e:
@@ -104,7 +113,7 @@ def grade_submission(submission: Path, out: Path, opts: Options, *,
     try:
         writers.write_gradescope(sub, out / RESULTS_JSON,
                                  visibility=opts.visibility or _rubric_visibility(opts),
-                                 execution_time=time.monotonic() - t0)
+                                 execution_time=seconds)
     except Exception as e:   # never leave without a results.json
         traceback.print_exc(file=sys.stderr)
         writers.write_gradescope_failure(out / RESULTS_JSON, f"{type(e).__name__}: {e}")
@@ -118,7 +127,6 @@ def grade_submission(submission: Path, out: Path, opts: Options, *,
             writers.write_student_json(sub, out / STUDENT_JSON)
         except Exception:
             pass
-    return sub
 
 
 def _rubric_visibility(opts: Options) -> str:
@@ -346,12 +354,26 @@ def grade_all(folder: Path, out: Path, opts: Options, *, jobs: int = 1, force: b
         uids.put(NOBODY_UID if jobs <= 1 else uid_base + i)
     results: dict[str, SubmissionResult] = {}
     lock = threading.Lock()
+    changes: list[tuple[str, float, float, list[str]]] = []
+
+    def changed(student: str, old: Optional[SubmissionResult], new: SubmissionResult) -> None:
+        why = adjust.reasons(old, new) if old is not None else []
+        if why:
+            with lock:
+                changes.append((student, old.score, new.score, why))
 
     def one(e: BatchEntry) -> SubmissionResult:
         dest = out / e.student
         prev = _previous(dest)
         if prev is not None and not force:
-            log(f"  {e.student}: already graded ({prev.score:g}/{prev.max_points:g}), skipped")
+            old = copy.deepcopy(prev)
+            if adjust.merge(prev, dest):   # new adjustments: merged without regrading
+                write_outputs(prev, dest, opts, 0.0)
+                changed(e.student, old, prev)
+                log(f"  {e.student}: already graded; adjustments merged: "
+                    f"{old.score:g} -> {prev.score:g}/{prev.max_points:g}")
+            else:
+                log(f"  {e.student}: already graded ({prev.score:g}/{prev.max_points:g}), skipped")
             return prev
         uid = uids.get()
         try:
@@ -360,6 +382,7 @@ def grade_all(folder: Path, out: Path, opts: Options, *, jobs: int = 1, force: b
                                    sandbox=box.for_uid(uid, uid))
         finally:
             uids.put(uid)
+        changed(e.student, prev, sub)
         with lock:
             log(f"  {e.student}: {sub.score:g}/{sub.max_points:g}"
                 + (f"  [{'; '.join(writers.problems_of(sub))}]" if writers.problems_of(sub) else ""))
@@ -375,6 +398,14 @@ def grade_all(folder: Path, out: Path, opts: Options, *, jobs: int = 1, force: b
                 log(f"  {e.student}: the grader failed: {exc}")
     subs = [results[e.student] for e in entries if e.student in results]
     writers.write_grades_csv(subs, out / "grades.csv")
+    order = {e.student: i for i, e in enumerate(entries)}
+    changes.sort(key=lambda r: order.get(r[0], 0))
+    path = adjust.write_changes(out, changes)
+    if changes:
+        log(f"grade-all: {len(changes)} score(s) changed ({path}):")
+        for student, before, after, why in changes:
+            log(f"  {student}: {before:g} -> {after:g}: " + "; ".join(why[:6])
+                + (f"; ... ({len(why) - 6} more)" if len(why) > 6 else ""))
     try:   # the class summary (summary.py): summary.html, cases.csv
         from . import summary
         summary.write_summary(out, subs)

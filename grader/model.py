@@ -147,6 +147,17 @@ class PerfResult:
 
 
 @dataclass
+class Adjustment:
+    """A TA's manual change of a part's score (OUT/<student>/adjustments.toml),
+    merged after everything the grader computed, so that a regrade keeps it."""
+
+    part: str               # "a2"
+    points: float           # added to the part's score (negative: taken off)
+    reason: str             # shown to the student
+    by: str = ""            # who decided
+
+
+@dataclass
 class LeaderboardEntry:
     """A Gradescope leaderboard column: a number, or a text while not measured."""
 
@@ -172,13 +183,29 @@ class SubmissionResult:
     intake_notes: list[str] = field(default_factory=list) # what intake said about the submission
     leaderboard: list[LeaderboardEntry] = field(default_factory=list)
     performance: list[PerfResult] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
     grader_version: str = ""
 
     # ----------------------------------------------------------- derived
     @property
     def score(self) -> float:
+        """The parts' scores: cases, performance and adjustments (each part
+        kept within 0..its maximum)."""
+        if self.parts:
+            return round(sum(self.part_score(p.part) for p in self.parts), 4)
         return round(sum(c.points for c in self.cases)
                      + sum(p.points for p in self.performance), 4)
+
+    def computed_score(self, part: str) -> float:
+        """What the grader computed for a part, before any adjustment."""
+        return round(sum(c.points for c in self.cases_of(part))
+                     + sum(x.points for x in self.performance_of(part)), 4)
+
+    def part_score(self, part: str) -> float:
+        s = self.computed_score(part) + sum(a.points for a in self.adjustments if a.part == part)
+        pr = self.part(part)
+        top = pr.max_points if pr is not None else s
+        return round(min(max(s, 0.0), top), 4)
 
     @property
     def max_points(self) -> float:
@@ -201,8 +228,7 @@ class SubmissionResult:
         """Fills each part's score from its cases and its performance results
         (call after they are in)."""
         for p in self.parts:
-            p.score = round(sum(c.points for c in self.cases_of(p.part))
-                            + sum(x.points for x in self.performance_of(p.part)), 4)
+            p.score = self.part_score(p.part)
         return self
 
     def count(self, status: Status) -> int:
@@ -245,8 +271,9 @@ class SubmissionResult:
             kw["verdict"] = PerfVerdict(kw.get("verdict", "not_measured"))
             kw["visibility"] = Visibility(kw.get("visibility", "visible"))
             perf.append(PerfResult(**kw))
+        adj = [Adjustment(**pick(Adjustment, a)) for a in d.get("adjustments", [])]
         kw = pick(cls, d)
-        kw.update(parts=parts, cases=cases, leaderboard=board, performance=perf)
+        kw.update(parts=parts, cases=cases, leaderboard=board, performance=perf, adjustments=adj)
         return cls(**kw).finish()
 
 

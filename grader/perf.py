@@ -10,7 +10,8 @@ flags a TA should look at:
            undecidable timing never costs a student); wrong -> 0 (the output
            of a timed call, or of the second input, was wrong).
   speedup  measured -> the [a4] curve of the rubric applied to the geometric
-           mean speed-up over the naive model (best-of-K times); noisy (the
+           mean speed-up over the naive model (best-of-K times), rounded to
+           0.1x so that timing noise rarely moves the points; noisy (the
            spread stayed wide) -> the same, flagged for review; wrong -> 0. A speed-up more than
            `implausible` times the reference's own is flagged for review
            ("implausibly fast"); it keeps its points until a TA decides.
@@ -84,9 +85,10 @@ def apply(sub: SubmissionResult, rub: Rubric, lines: Sequence[dict[str, Any]],
             continue
         # the a4 speed-up
         speedup, ref = _num(d, "speedup"), _num(d, "reference_speedup")
-        p.speedup = round(speedup, 4)
+        # scored to 0.1x: a regrade's timing noise rarely moves the points
+        p.speedup = round(speedup, 1)
         curve = rub.a4
-        p.earned = curve.score(speedup) if curve else 0.0
+        p.earned = curve.score(p.speedup) if curve else 0.0
         p.verdict = PerfVerdict.SCORED
         if curve:
             p.message += (f". Score: {p.earned:g} of {p.max_points:g} points on the curve "

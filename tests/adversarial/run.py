@@ -31,7 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "adversarial"
 PARTS = {"a1": "a1_windows.c", "a2": "a2_borders.c", "a3": "a3_layers.c", "a4": "a4_fast.c"}
-FULL = {"a1": 25.0, "a2": 25.0, "a3": 30.0, "a4": 5.0}
 LISTEN_PORT = 47613   # hostile/network/ connects here; must receive nothing
 FAKE_PATHS = ["/tmp/results.json", "/autograder/results/results.json",
               "/autograder/results.json", str(ROOT / "results.json"),
@@ -131,6 +130,22 @@ def make_submission(src: Path, dst: Path) -> None:
             shutil.copy(ROOT / "solutions" / f, dst / f)
 
 
+def check_performance(exp: dict, g: dict) -> list[str]:
+    """[performance] "ID" = [verdicts allowed]: e.g. a cheat that remembers
+    its outputs must get "wrong" (and no points) for the a4 speed-up."""
+    bad = []
+    perf = {p["id"]: p for p in g.get("performance", [])}
+    for pid, allowed in exp.get("performance", {}).items():
+        p = perf.get(pid)
+        if p is None:
+            bad.append(f"no performance result {pid}")
+        elif p["verdict"] not in allowed:
+            bad.append(f"{pid}: verdict {p['verdict']}, expected one of {allowed}: {p['message'][:200]}")
+        elif p["verdict"] in ("wrong", "not_measured") and p["earned"] != 0:
+            bad.append(f"{pid}: {p['verdict']} but earned {p['earned']} points")
+    return bad
+
+
 def check_one(name: str, exp: dict, out: Path, stdout: str, rc: int) -> list[str]:
     """The problems of one submission against its expect.toml ([] = as expected)."""
     bad: list[str] = []
@@ -144,6 +159,7 @@ def check_one(name: str, exp: dict, out: Path, stdout: str, rc: int) -> list[str
         bad.append(f"grader exited {rc} (a kit problem): {g.get('errors')}")
     if g.get("errors"):
         bad.append(f"grader errors: {g['errors']}")
+    bad += check_performance(exp, g)
     parts = {p["part"]: p for p in g["parts"]}
     cases: dict[str, list[dict]] = {}
     for c in g["cases"]:
@@ -153,17 +169,22 @@ def check_one(name: str, exp: dict, out: Path, stdout: str, rc: int) -> list[str
     # The Autolab line: the last line of stdout, the grader's own.
     lines = [ln for ln in stdout.splitlines() if ln.strip()]
     real = {"scores": {p: parts[p]["score"] for p in PARTS}}
-    if not lines or json.loads(lines[-1]) != real:
+    try:
+        last = json.loads(lines[-1]) if lines else None
+    except ValueError:
+        last = None
+    if not isinstance(last, dict) or last.get("scores") != real["scores"]:
         bad.append(f"the last stdout line is not the real Autolab line {real}: "
                    f"{lines[-1][:200] if lines else '(none)'}")
     listed = exp.get("parts", {})
     for part in PARTS:
         p, cs = parts[part], cases.get(part, [])
         e = listed.get(part)
-        if e is None:  # a correct copy of solutions/: full marks
-            if p["score"] != FULL[part] or p["state"] != "graded":
-                bad.append(f"{part} (a model copy) scored {p['score']}/{FULL[part]}, "
-                           f"state {p['state']}: {p['note'][:200]}")
+        if e is None:  # a correct copy of solutions/: every case (hidden too) passes
+            failed = [c["id"] for c in cs if c["status"] != "passed"]
+            if failed or p["state"] != "graded" or not cs:
+                bad.append(f"{part} (a model copy): state {p['state']}, not passed: "
+                           f"{failed[:5]}: {p['note'][:200]}")
             continue
         if "state" in e and p["state"] != e["state"]:
             bad.append(f"{part}: state {p['state']}, expected {e['state']} ({p['note'][:200]})")
