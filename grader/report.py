@@ -232,6 +232,8 @@ td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: t
 tr.bad td:first-child { box-shadow: inset 3px 0 var(--bad); }
 tr.ok td:first-child { box-shadow: inset 3px 0 var(--ok); }
 tr.part td:first-child { box-shadow: inset 3px 0 var(--warn); }
+tr.has-more td { border-bottom: none; }
+tr.more td { padding-top: 0; }
 .desc, td .desc { color: var(--soft); font-size: 12.5px; }
 a { color: #0969da; }
 .note { padding: 8px 12px; border-radius: 6px; margin: 8px 0; }
@@ -263,7 +265,8 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px;
   margin: 0; }
 dl.facts dt { color: var(--soft); }
 dl.facts dd { margin: 0; word-break: break-all; }
-svg.bar { vertical-align: middle; }
+svg.bar { vertical-align: middle; max-width: 100%; }
+table.perf { table-layout: fixed; }
 """
 
 
@@ -349,37 +352,40 @@ def _case_detail_html(v: View, out: Path, c: CaseResult) -> str:
 
 
 def _perf_rows_html(v: View, perf: Iterable[PerfResult]) -> str:
+    """Two rows per measurement: the numbers, then what it means."""
     rows = []
     for x in perf:
         cls = VERDICT_CLASS[x.verdict]
         if x.verdict is PerfVerdict.INCONCLUSIVE:
             cls = "warn"
-        num = (writers.fmt_ratio(x.speedup) if x.kind == "speedup"
-               else writers.fmt_ratio(x.ratio))
-        bud = ("" if x.kind == "speedup" else writers.fmt_ratio(x.budget))
+        speed = x.kind == "speedup"
+        num = writers.fmt_ratio(x.speedup if speed else x.ratio)
+        bud = "" if speed else writers.fmt_ratio(x.budget)
         extra = []
         if x.message:
-            extra.append(f'<div class="desc">{esc(x.message)}</div>')
+            extra.append(esc(v.text(x.message)))
         if v.ta and x.flag:
-            extra.append(f'<div><span class="pill warn">flag</span> {esc(x.flag)}</div>')
+            extra.append(f'<span class="pill warn">flag</span> {esc(x.flag)}')
         if v.ta and (x.rounds or x.spread is not None):
             bits = []
             if x.rounds:
                 bits.append(f"{x.rounds} round{'s' if x.rounds != 1 else ''}")
             if x.spread is not None:
                 bits.append(f"spread {x.spread * 100:.0f}%")
-            extra.append(f'<div class="desc">{esc(", ".join(bits))}</div>')
-        word = writers.VERDICT_SHORT[x.verdict]
+            extra.append(esc(", ".join(bits)))
+        row = "ok" if writers.perf_passed(x) else "part" if x.earned > 0 else "bad"
         rows.append(
-            f'<tr class="{"ok" if writers.perf_passed(x) else "part" if x.earned > 0 else "bad"}">'
-            f'<td>{esc(x.part)}</td>'
-            f'<td><code>{esc(x.function)}</code>{_vis_pill(x.visibility) if v.ta else ""}'
-            f'<div class="desc">{esc(x.label)}</div>{"".join(extra)}</td>'
-            f'<td>{esc("speed-up" if x.kind == "speedup" else "time / reference")}</td>'
+            f'<tr class="{row}{" has-more" if extra else ""}">'
+            f'<td><code>{esc(x.function)}</code> {esc("speed-up" if speed else "budget")}'
+            f'{_vis_pill(x.visibility) if v.ta else ""}'
+            f'<div class="desc">{esc(x.label)}</div></td>'
             f'<td class="num">{esc(num)}</td><td class="num">{esc(bud)}</td>'
             f'<td>{perf_bar_svg(x)}</td>'
-            f'<td><span class="pill {cls}">{esc(word)}</span></td>'
+            f'<td><span class="pill {cls}">{esc(writers.VERDICT_SHORT[x.verdict])}</span></td>'
             f'<td class="num">{_pts(x.earned)} / {_pts(x.max_points)}</td></tr>')
+        if extra:
+            rows.append(f'<tr class="{row} more"><td colspan="6"><div class="desc">'
+                        + "<br>".join(extra) + "</div></td></tr>")
     return "\n".join(rows)
 
 
@@ -438,6 +444,7 @@ def report_html(sub: SubmissionResult, out: Path, *, ta: bool = False) -> str:
                  + "</section>")
 
     # the parts
+    legend_shown = False
     for p in sub.parts:
         pg, pm = v.points(p.part)
         cases = v.cases_of(p.part)
@@ -473,11 +480,13 @@ def report_html(sub: SubmissionResult, out: Path, *, ta: bool = False) -> str:
             h.append(f'<div class="muted">{esc(v.hidden_sentence(p.part))}</div>')
         perf = v.perf_of(p.part)
         if perf:
-            h.append('<h3 style="font-size:15px;margin:14px 0 2px">Performance</h3>'
-                     '<div class="desc" style="margin-bottom:4px">A budget is your time as a '
-                     'ratio to the reference\'s on the same input, in the same run (best of '
-                     'several, interleaved); the black mark is the budget. A speed-up is the '
-                     'naive version\'s time over yours; the mark is 1×.</div>')
+            h.append('<h3 style="font-size:15px;margin:14px 0 2px">Performance</h3>')
+            if not legend_shown:
+                h.append('<div class="desc" style="margin-bottom:4px">A budget compares your '
+                         'time with the reference\'s on the same input, in the same run (best '
+                         'of several, interleaved); the black mark is the budget. A speed-up '
+                         'is the naive version\'s time over yours; the mark is 1×.</div>')
+                legend_shown = True
             h.append(_perf_table_open() + _perf_rows_html(v, perf) + "</table>")
         h.append("</section>")
 
@@ -500,8 +509,10 @@ def _first_line(s: str, limit: int = 240) -> str:
 
 
 def _perf_table_open() -> str:
-    return ('<table class="perf"><tr><th>part</th><th>function</th><th>measure</th>'
-            '<th class="num">value</th><th class="num">budget</th><th></th><th>verdict</th>'
+    return ('<table class="perf"><colgroup><col style="width:34%"><col style="width:8%">'
+            '<col style="width:8%"><col style="width:25%"><col style="width:15%">'
+            '<col style="width:10%"></colgroup><tr><th>measurement</th><th class="num">value</th>'
+            '<th class="num">budget</th><th></th><th>verdict</th>'
             '<th class="num">points</th></tr>')
 
 

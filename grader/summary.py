@@ -243,7 +243,8 @@ def plots(subs: Sequence[SubmissionResult]) -> dict[str, str]:
         from matplotlib.patches import Patch
         shown = [p for p in PARTS if any(r[1] == p for r in rates)]
         ax.legend(handles=[Patch(color=PART_COLORS[p], label=p) for p in shown],
-                  loc="lower right", frameon=True, fontsize=8, ncol=len(shown))
+                  loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False, fontsize=8,
+                  ncol=len(shown), borderaxespad=0.2)
         for y, v in zip(ys, vals):
             if v < 100:
                 ax.text(v + 1, y, f"{v:.0f}%", va="center", fontsize=6.5, color="#57606a")

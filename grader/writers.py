@@ -492,9 +492,11 @@ def problems_of(sub: SubmissionResult) -> list[str]:
             out.append(f"{n} {st.value}")
     if sub.errors:
         out.append(f"{len(sub.errors)} grader error(s)")
+    flags: dict[str, list[str]] = {}
     for x in sub.performance:
-        if x.flag:
-            out.append(f"{x.part} flagged: {x.flag}")
+        if x.flag and x.part not in flags.setdefault(x.flag, []):
+            flags[x.flag].append(x.part)
+    out += [f"{', '.join(parts)} flagged: {flag}" for flag, parts in flags.items()]
     return out
 
 
