@@ -106,10 +106,8 @@ class View:
         return [x for x in self.perf if x.part == part]
 
     def points(self, part: Optional[str] = None) -> tuple[float, float]:
-        cs = self.cases if part is None else self.cases_of(part)
-        ps = self.perf if part is None else self.perf_of(part)
-        return (round(sum(c.points for c in cs) + sum(x.points for x in ps), 4),
-                round(sum(c.max_points for c in cs) + sum(x.max_points for x in ps), 4))
+        """(points, maximum) this reader sees (writers.shown_points)."""
+        return writers.shown_points(self.sub, part, everything=self.ta)
 
     def hidden_sentence(self, part: Optional[str] = None) -> str:
         items = [*self.hidden_cases, *self.hidden_perf]
@@ -452,6 +450,12 @@ def report_html(sub: SubmissionResult, out: Path, *, ta: bool = False) -> str:
         h.append(f'<h2>{esc(p.part)} {esc(PART_TITLES.get(p.part, ""))} <code>{esc(p.file)}</code>'
                  f'<span class="pts">{_pts(pg)} / {_pts(pm)}</span></h2>')
         h.append(_part_state_html(v, p))
+        for a in sub.adjustments:
+            if a.part == p.part:
+                sign = "+" if a.points > 0 else ""
+                who = esc(a.by) if ta and a.by else ("a TA" if ta else "your instructor")
+                h.append(f'<div class="note warn"><b>Adjusted by {who}: {sign}{_pts(a.points)} '
+                         f'points</b>: {esc(a.reason)}</div>')
         if cases:
             passed = sum(1 for c in cases if c.passed)
             failing = [c for c in cases if not c.passed]
@@ -530,6 +534,9 @@ def report_md(sub: SubmissionResult) -> str:
         pg, pm = v.points(p.part)
         out += ["", f"## {p.part} {PART_TITLES.get(p.part, '')}: `{p.file}`: "
                     f"{_pts(pg)} / {_pts(pm)} points", ""]
+        adj = writers.adjustments_md(sub, p.part)
+        if adj:
+            out += ["Adjusted by your instructor:", "", *adj, ""]
         if cases:
             out.append(f"{sum(1 for c in cases if c.passed)} of {len(cases)} cases passed"
                        + (f"; {v.hidden_sentence(p.part)}" if v.hidden_sentence(p.part) else "")

@@ -94,6 +94,38 @@ def hidden_sentence(items: Iterable["CaseResult | PerfResult"]) -> str:
     return f"{what}: {when}"
 
 
+def shown_points(sub: SubmissionResult, part: Optional[str] = None, *,
+                 everything: bool = False) -> tuple[float, float]:
+    """(points, maximum) as a reader sees them, of one part or (part=None) of
+    the whole submission. everything=False (the student): the visible cases
+    and measurements, plus the TA's adjustments of the part, kept within 0
+    and the maximum shown. everything=True (the TA): the part's score of the
+    model (SubmissionResult.part_score: adjustments included)."""
+    parts = [part] if part is not None else list(dict.fromkeys(
+        [p.part for p in sub.parts] + [c.part for c in sub.cases]
+        + [x.part for x in sub.performance]))
+    got = top = 0.0
+    for name in parts:
+        cs = [c for c in sub.cases if c.part == name and (everything or is_visible(c))]
+        ps = [x for x in sub.performance if x.part == name and (everything or is_visible(x))]
+        g = sum(c.points for c in cs) + sum(x.points for x in ps)
+        m = sum(c.max_points for c in cs) + sum(x.max_points for x in ps)
+        if everything and sub.part(name) is not None:
+            g = sub.part_score(name)
+        else:
+            adj = sum(a.points for a in sub.adjustments if a.part == name)
+            if adj:
+                g = min(max(g + adj, 0.0), m)
+        got, top = got + g, top + m
+    return round(got, 4), round(top, 4)
+
+
+def adjustments_md(sub: SubmissionResult, part: Optional[str] = None) -> list[str]:
+    """The TA's adjustments as Markdown list items (the reason, not who)."""
+    return [f"- {a.part}: {'+' if a.points > 0 else ''}{_pts(a.points)} points: "
+            f"{md_escape(a.reason)}" for a in sub.adjustments if part in (None, a.part)]
+
+
 def redact_hidden(sub: SubmissionResult, text: str) -> str:
     """text with the ids of the cases and measurements students may not see
     yet replaced by 'a hidden case' (the kit's error messages name cases)."""
@@ -314,8 +346,7 @@ def summary_md(sub: SubmissionResult, *, footer: bool = True) -> str:
     visible = [c for c in sub.cases if is_visible(c)]
     vperf = [x for x in sub.performance if is_visible(x)]
     hidden = hidden_sentence([*sub.cases, *sub.performance])
-    vs = sum(c.points for c in visible) + sum(x.points for x in vperf)
-    vm = sum(c.max_points for c in visible) + sum(x.max_points for x in vperf)
+    vs, vm = shown_points(sub)
     out.append(f"## convlab: {_pts(vs)} / {_pts(vm)} points"
                + (" on the visible cases" if hidden else ""))
     out.append("")
@@ -323,13 +354,16 @@ def summary_md(sub: SubmissionResult, *, footer: bool = True) -> str:
     out.append("|---|---|---|---|---|")
     for p in sub.parts:
         pc = [c for c in visible if c.part == p.part]
-        pp = [x for x in vperf if x.part == p.part]
-        out.append(f"| {p.part} | `{p.file}` | "
-                   f"{_pts(sum(c.points for c in pc) + sum(x.points for x in pp))} / "
-                   f"{_pts(sum(c.max_points for c in pc) + sum(x.max_points for x in pp))} | "
-                   f"{sum(1 for c in pc if c.passed)}/{len(pc)} | {part_note(p, pc)} |")
+        pg, pm = shown_points(sub, p.part)
+        note = part_note(p, pc)
+        if any(a.part == p.part for a in sub.adjustments):
+            note = "; ".join(x for x in (note, "adjusted (see below)") if x)
+        out.append(f"| {p.part} | `{p.file}` | {_pts(pg)} / {_pts(pm)} | "
+                   f"{sum(1 for c in pc if c.passed)}/{len(pc)} | {note} |")
     if hidden:
         out += ["", f"{hidden}."]
+    if sub.adjustments:
+        out += ["", "### Adjustments by your instructor", "", *adjustments_md(sub)]
     if vperf:
         out += ["", "### Performance", "", *perf_table_md(sub, vperf)]
     for p in sub.parts:
@@ -466,8 +500,8 @@ def read_student_json(path: Path) -> SubmissionResult:
 # --------------------------------------------------------------------- csv
 # A part's column includes its performance points; "performance" is their sum
 # over the parts (already in the total).
-CSV_COLUMNS = ["student", *PARTS, "total", "max_points", "performance", "problems", "seed",
-               "kit_version", "rubric_hash", "sandbox", "finished"]
+CSV_COLUMNS = ["student", *PARTS, "total", "max_points", "performance", "adjustments",
+               "problems", "seed", "kit_version", "rubric_hash", "sandbox", "finished"]
 
 
 def problems_of(sub: SubmissionResult) -> list[str]:
@@ -501,8 +535,10 @@ def problems_of(sub: SubmissionResult) -> list[str]:
 
 
 def _csv_safe(v: Any) -> Any:
-    """Cells that a spreadsheet would run as a formula get a quote prefix."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Cells that a spreadsheet would run as a formula get a quote prefix
+    (a plain number such as -4, an adjustment, stays a number)."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") \
+            and re.fullmatch(r"-?\d+(\.\d+)?", v) is None:
         return "'" + v
     return v
 
@@ -518,7 +554,7 @@ def grades_csv(subs: Iterable[SubmissionResult]) -> str:
             pr = s.part(p)
             row.append(_pts(pr.score) if pr else "0")
         row += [_pts(s.score), _pts(s.max_points), _pts(sum(x.points for x in s.performance)),
-                "; ".join(problems_of(s)), str(s.seed),
+                _pts(sum(a.points for a in s.adjustments)), "; ".join(problems_of(s)), str(s.seed),
                 s.kit_version, s.rubric_hash, s.sandbox, s.finished]
         w.writerow([_csv_safe(v) for v in row])
     return buf.getvalue()

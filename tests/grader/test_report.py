@@ -14,7 +14,7 @@ from unittest import mock
 from grader import report, writers
 from grader.grade import Options, grade_submission, main
 from grader.kit import PARTS
-from grader.model import PartState, Status
+from grader.model import Adjustment, PartState, Status
 
 from . import gradescope_schema, report_fixtures as F
 from .util import TempDir, fake_kit, need_toolchain, solution, stub
@@ -156,6 +156,27 @@ class Pages(TempDir):
         self.assertIn("- ✅ `a1.conv_output_size.valid_table`: 1.5 / 1.5 (passed)", self.md)
         self.assertIn("- ❌ `a1.im_conv.letter_f`: 0 / 1 (failed)", self.md)
         self.assertTrue(self.md.startswith("# convlab report: alice\n"))
+
+    def test_adjustments(self) -> None:
+        sub = F.rich_submission(self.tmp / "adj")
+        sub.adjustments = [Adjustment("a1", 1.0, "partial credit for the <sizes>", by="Sam"),
+                           Adjustment("a3", -5.0, "hard-coded the image size")]
+        sub.finish()
+        st = report.report_html(sub, self.tmp / "adj")
+        ta = report.report_html(sub, self.tmp / "adj", ta=True)
+        md = report.report_md(sub)
+        self.assertIn("Adjusted by your instructor: +1 points</b>: partial credit for the "
+                      "&lt;sizes&gt;", st)
+        self.assertNotIn("Sam", st + md)
+        self.assertIn("Adjusted by Sam: +1 points", ta)
+        # the student: visible points + the adjustment, the part kept within 0..its maximum
+        # 18 visible: a1 1.5 + 1, a3 2 - 5 -> 0 (never below 0): 17
+        self.assertTrue('id="score">17</span>' in st)
+        self.assertTrue('id="score">' + f"{sub.score:g}" + "</span>" in ta)
+        self.assertIn("- a3: -5 points: hard-coded the image size", md)
+        self.assertIn("| a3 | `a3_layers.c` | 0 / 3 | 1/2 | 1 crashed or timed out; adjusted (see below) |", md)
+        row = writers.grades_csv([sub]).splitlines()[1]
+        self.assertIn(",-4,", row)                          # the adjustments column
 
     def test_perfect_and_kit_error_pages(self) -> None:
         sub = F.rich_submission(self.tmp / "p")

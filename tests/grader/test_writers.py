@@ -246,6 +246,13 @@ class Csv(TempDir):
         self.assertTrue(path.read_text().endswith("\n"))
 
 
+class CsvCells(unittest.TestCase):
+    def test_numbers_stay_numbers_formulas_do_not_run(self) -> None:
+        self.assertEqual([writers._csv_safe(x) for x in ["-4", "-4.5", "12", "=1+2", "-1+2",
+                                                          "+3", "@SUM(A1)", "-"]],
+                         ["-4", "-4.5", "12", "'=1+2", "'-1+2", "'+3", "'@SUM(A1)", "'-"])
+
+
 class Atomic(TempDir):
     def test_no_temporary_file_is_left(self) -> None:
         p = self.tmp / "out" / "results.json"
