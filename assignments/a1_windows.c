@@ -5,6 +5,9 @@
  *   get_subimages     10 points   every window of an image, one per row (im2col)
  *   im_conv           10 points   valid cross-correlation of an image with a kernel
  *
+ * The grader also runs hidden cases of these functions, drawn for your
+ * submission from a secret seed (worth a few points more: see the handout).
+ *
  * Test with `make test A=a1` (only this part's tests). Each stub below returns
  * CL_E_NOT_IMPLEMENTED, so the tests say "not implemented yet" until you
  * write it.

@@ -8,6 +8,9 @@
  *   threshold_binary   2 points   black and white from a threshold
  *   to_uint8           3 points   floats to 8-bit pixels
  *
+ * The grader also runs hidden cases of these functions, drawn for your
+ * submission from a secret seed (worth a few points more: see the handout).
+ *
  * Test with `make test A=a2` (only this part's tests).
  *
  * This file must compile on its own: the grader compiles it alone, against

@@ -8,6 +8,9 @@
  *   upsample            6 points   UpSampling2D, nearest and bilinear
  *   conv2d_transpose    6 points   Conv2DTranspose
  *
+ * The grader also runs hidden cases of these functions, drawn for your
+ * submission from a secret seed (worth a few points more: see the handout).
+ *
  * Test with `make test A=a3` (only this part's tests).
  *
  * This file must compile on its own: the grader compiles it alone, against

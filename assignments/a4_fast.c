@@ -4,6 +4,9 @@
  *   im_conv_fast   20 points   = 5 for a correct result
  *                              + 15 for the speed-up over the naive version
  *
+ * The grader also runs hidden cases of these functions, drawn for your
+ * submission from a secret seed (worth a few points more: see the handout).
+ *
  * Test with `make test A=a4` (correctness) and `make bench` (timings). The
  * grader measures the speed-up itself, on its own machine, against the kit's
  * naive im_conv, best of several runs; the handout gives the scale from the

@@ -459,6 +459,7 @@ def _kit_from(args: argparse.Namespace) -> Kit:
                worker_objects=[Path(p).resolve() for p in args.worker_objects.split(",") if p]
                if args.worker_objects else None,
                cases_file=path(args.cases),
+               rubric_file=path(getattr(args, "rubric", None)),
                images=path(args.images),
                expected=path(args.expected))
 
@@ -479,6 +480,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--worker-objects", help="comma-separated objects a part file is linked with "
                    "(default BUILD/obj/harness/drivers/{worker,protocol}.o,BUILD/libconvlab_core.a)")
     g.add_argument("--cases", help="the case table (default KIT/tests/cases.toml)")
+    g.add_argument("--rubric", help="the rubric (default KIT/grader/rubric.toml)")
     g.add_argument("--images", help="the test images (default BUILD/images)")
     g.add_argument("--expected", help="the expected outputs (default BUILD/expected)")
     g = p.add_argument_group("running")
@@ -519,7 +521,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     g3 = sp.add_parser("sandbox", help="say which sandbox works here")
     _common(g3)
     g4 = sp.add_parser("rubric", help="check grader/rubric.toml and print the points per part")
-    g4.add_argument("--rubric", help="the rubric (default KIT/grader/rubric.toml)")
     _common(g4)
     g5 = sp.add_parser("report", help="write the reports again from grade.json: of one "
                        "student (DIR/grade.json) or of a grade-all folder (every student's "
@@ -533,8 +534,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     if args.cmd == "rubric":
         kit = _kit_from(args)
-        if args.rubric:
-            kit.rubric_file = Path(args.rubric).resolve()
         try:
             from .rubric import describe
             print(describe(load_rubric(kit.rubric_file, kit.cases()), kit.cases()))

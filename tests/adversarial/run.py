@@ -130,6 +130,18 @@ def make_submission(src: Path, dst: Path) -> None:
             shutil.copy(ROOT / "solutions" / f, dst / f)
 
 
+def battery_rubric(tmp: Path) -> Path:
+    """grader/rubric.toml without its [[performance.budget]] tables: the
+    battery is about containment, and timing the model copies of a1-a3 in
+    every submission would only slow it down; the a4 speed-up (and with it
+    the timing protocol) stays."""
+    text = (ROOT / "grader" / "rubric.toml").read_text()
+    text = re.sub(r"^\[\[performance\.budget\]\]\n(?:(?!\[)[^\n]*\n)*", "", text, flags=re.M)
+    path = tmp / "rubric.toml"
+    path.write_text(text)
+    return path
+
+
 def check_performance(exp: dict, g: dict) -> list[str]:
     """[performance] "ID" = [verdicts allowed]: e.g. a cheat that remembers
     its outputs must get "wrong" (and no points) for the a4 speed-up."""
@@ -288,7 +300,7 @@ def main() -> int:
     work = tmp / "work"
     work.mkdir()
     os.chmod(work, 0o755)
-    gargs += ["--work-dir", str(work)]
+    gargs += ["--work-dir", str(work), "--rubric", str(battery_rubric(tmp))]
     before_procs = set(suspicious_processes(markers))
     fake_before = {p: os.path.exists(p) for p in FAKE_PATHS}
     outside = tmp / "outside-canary"   # a file outside the sandbox, writable by anyone
