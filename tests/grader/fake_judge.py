@@ -3,15 +3,24 @@
 same command line and the same output, for the grader's tests:
 
     fake_judge.py --cases CASES --images DIR --expected DIR --part aN
-                  [--feedback DIR] [--student-dir NAME] [--seed S] -- WORKER_CMD...
+                  [--feedback DIR] [--student-dir NAME] [--seed S]
+                  [--hidden FN:COUNT:POINTS[:VIS]]... [--tol ...] [--timeout-floor S]
+                  [--timeout-factor F] -- WORKER_CMD...
+    fake_judge.py ... --perf-only [--budget SPEC]... [--speedup SPEC] -- WORKER_CMD...
 
 It starts WORKER_CMD (the sandbox's command line around a worker linked from
 tests/grader/fake_worker.c) once per part, again after a crash or a timeout,
 sends each case's function name, and prints one JSON line per case:
 {"id","function","points","status","message","diagnosis","tag","picture",
- "seconds","worker_stderr"}. "ret -1" (CL_E_NOT_IMPLEMENTED) is
+ "seconds","worker_stderr"}, the table's cases of the part and then COUNT
+cases "aN.FN.hidden_K" of every --hidden group of the part (as the real
+judge draws them). "ret -1" (CL_E_NOT_IMPLEMENTED) is
 not_implemented, any other answer passed, a death by signal crashed, no
 answer within FAKE_JUDGE_TIMEOUT seconds (default 5) timeout.
+
+With --perf-only it prints one measurement line per --budget (verdict
+"within", ratio 1.5) and --speedup (verdict "measured", speed-up 2.0), after
+one call of the function on the worker.
 
 FAKE_JUDGE_MODE=exit3 makes it exit 3 after the first case (a broken kit);
 FAKE_JUDGE_MODE=garbage prints a line that is not JSON first.
@@ -41,10 +50,35 @@ def main() -> int:
     ap.add_argument("--feedback")
     ap.add_argument("--student-dir", default="assignments")
     ap.add_argument("--seed", type=int)
+    ap.add_argument("--hidden", action="append", default=[])
+    ap.add_argument("--tol", action="append", default=[])
+    ap.add_argument("--timeout-floor", type=float)
+    ap.add_argument("--timeout-factor", type=float)
+    ap.add_argument("--perf-only", action="store_true")
+    ap.add_argument("--budget", action="append", default=[])
+    ap.add_argument("--speedup", action="append", default=[])
+    ap.add_argument("--repeats", type=int)
+    ap.add_argument("--rounds", type=int)
+    ap.add_argument("--spread", type=float)
+    if "--perf-only" in argv[:i]:
+        for opt in ("--cases", "--images", "--part"):
+            pass
+        ap.set_defaults(expected="")
+        for a in ap._actions:
+            if a.dest == "expected":
+                a.required = False
     args = ap.parse_args(argv[:i])
     worker = argv[i + 1:]
+    if args.perf_only:
+        return measure(args, argv[i + 1:])
     with open(args.cases, "rb") as f:
         cases = [c for c in tomllib.load(f)["case"] if c["id"].startswith(args.part + ".")]
+    for h in args.hidden:
+        fn, count, points = h.split(":")[:3]
+        if not any(c["function"] == fn for c in cases):
+            continue   # a function of another part
+        cases += [{"id": f"{args.part}.{fn}.hidden_{k + 1}", "function": fn,
+                   "points": float(points)} for k in range(int(count))]
     timeout = float(os.environ.get("FAKE_JUDGE_TIMEOUT", "5"))
     mode = os.environ.get("FAKE_JUDGE_MODE", "")
     if mode == "garbage":
@@ -64,6 +98,28 @@ def main() -> int:
             }), flush=True)
             if mode == "exit3":
                 return 3
+    finally:
+        w.stop()
+    return 0
+
+
+def measure(args, worker_argv) -> int:
+    w = Worker(worker_argv)
+    try:
+        for spec in args.budget + args.speedup:
+            fields = dict(f.split("=", 1) for f in spec.split() if "=" in f)
+            fn = fields.get("function", "im_conv_fast")
+            status, _ = w.call(fn, 5.0)
+            speed = spec in args.speedup
+            ok = status == "passed"
+            print(json.dumps({
+                "id": f"{args.part}.{fn}.{'speedup' if speed else 'budget'}", "kind":
+                "speedup" if speed else "budget", "function": fn, "label": fn,
+                "verdict": ("measured" if speed else "within") if ok else "wrong",
+                "message": f"{fn}: fake measurement", "ratio": 1.5 if ok else 0,
+                "budget": float(fields.get("budget", 0)), "speedup": 2.0 if ok and speed else 0,
+                "reference_speedup": 8.0, "spread": 0.01, "rounds": 1,
+                "measurements": [], "worker_stderr": ""}), flush=True)
     finally:
         w.stop()
     return 0

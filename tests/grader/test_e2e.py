@@ -1,6 +1,8 @@
-"""End to end with the kit's real judge, worker and sandbox_exec: the model
-solutions get full marks (the 85 points of the public cases), the stubs get
-0 with "not implemented yet" on every case.
+"""End to end with the kit's real judge, worker and sandbox_exec and the
+shipped rubric: the model solutions pass every case, visible and hidden (95
+points), and are timed (their budgets measured, their naive a4 scored near
+0); the stubs get 0 with "not implemented yet" on every case, and nothing is
+timed.
 
 Skipped until the kit's grader programs are built (`make grader`, the worker
 objects, `make images expected`); `make check-grader-py` builds them first and
@@ -62,8 +64,14 @@ class EndToEnd(TempDir):
         bad = [(c.id, c.status.value, c.message) for c in sub.cases if not c.passed]
         self.assertEqual(bad, [])
         self.assertEqual(sub.errors, [])
-        self.assertEqual(sub.score, 85.0)
-        self.assertEqual(results["score"], 85.0)
+        self.assertEqual(len(sub.cases), 94 + 20)   # the table's and the rubric's hidden ones
+        self.assertEqual(sum(c.points for c in sub.cases), 95.0)
+        measured = {p.id: p.verdict.value for p in sub.performance}
+        self.assertTrue(all(v in ("within", "over", "inconclusive", "scored")
+                            for v in measured.values()), measured)
+        speed = next(p for p in sub.performance if p.kind == "speedup")
+        self.assertLess(speed.speedup, 1.6, "the model's im_conv_fast is the naive loops")
+        self.assertAlmostEqual(results["score"], sub.score, places=2)
         self.assertTrue(sub.sandbox)
         self.assertIn("sandbox_exec", sub.sandbox)
 
@@ -74,4 +82,6 @@ class EndToEnd(TempDir):
         odd = [(c.id, c.status.value, c.message) for c in sub.cases
                if c.status is not Status.NOT_IMPLEMENTED or "not implemented yet" not in c.message]
         self.assertEqual(odd, [])
-        self.assertEqual(len(sub.cases), 94)
+        self.assertEqual(len(sub.cases), 94 + 20)
+        self.assertTrue(all(p.verdict.value == "not_measured" and p.earned == 0
+                            for p in sub.performance))

@@ -69,8 +69,10 @@ class GradeOne(Base):
         d = json.loads((out / "grade.json").read_text())
         self.assertEqual(d["seed"], 42)
         self.assertEqual(d["kit_version"], "0.1.0")
+        rubric = self.kit.rubric_file   # the hash covers the case table and the rubric
         self.assertEqual(d["rubric_hash"], "sha256:" + hashlib.sha256(
-            b"cases.toml\0" + (ROOT / "tests/cases.toml").read_bytes() + b"\0").hexdigest())
+            b"cases.toml\0" + (ROOT / "tests/cases.toml").read_bytes() + b"\0"
+            + rubric.name.encode() + b"\0" + rubric.read_bytes() + b"\0").hexdigest())
         self.assertTrue(d["sandbox"])
         self.assertTrue(d["started"] and d["finished"])
         self.assertEqual(writers.autolab_scores(sub),
@@ -136,7 +138,9 @@ class GradeOne(Base):
         self.assertTrue(all(t["score"] == 0 for t in r["tests"]))
         self.assertEqual(len(r["tests"]), 94)
         self.assertTrue(all(c.status is Status.ERROR for c in sub.cases))
-        self.assertEqual({p.name for p in out.iterdir()}, {"results.json", "grade.json"})
+        self.assertEqual({p.name for p in out.iterdir()},
+                         {"results.json", "grade.json", "report.html", "report.md",
+                          "report_ta.html"})
 
     def test_a_writer_failure_still_writes_a_results_json(self) -> None:
         out = self.tmp / "out"
@@ -204,6 +208,52 @@ class GradeOne(Base):
         self.assertEqual(sub.score, 60.0)
         self.assertIn("a2_borders.c uses fopen: a solution never needs it; the part is not graded",
                       self.results(self.tmp / "out")["output"].replace("\\_", "_"))
+
+
+class RubricWithTheFakeJudge(Base):
+    """grader/rubric.toml through the whole grader: the hidden cases' placeholders
+    are graded by the judge's verdicts, the measurements of the fake judge
+    (budgets within, a4 speed-up 2.0x) become points on the rubric's curve, the
+    leaderboard shows the speed-up, and a part that does not build keeps its
+    hidden cases (not graded) and measurements (not measured) in the maximum."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.opts.kit = Kit(root=ROOT, judge=FAKE_JUDGE, worker_objects=self.kit.worker_objects,
+                            images=self.kit.images, expected=self.kit.expected)
+
+    def test_hidden_cases_and_performance_points(self) -> None:
+        from grader.rubric import load_rubric
+        rub = load_rubric(self.opts.kit.rubric_file, self.opts.kit.cases())
+        sub = grade_submission(self.models(), self.tmp / "out", self.opts, seed=5, log=quiet)
+        self.assertEqual(sub.errors, [])
+        hidden = [c for c in sub.cases if c.name.startswith("hidden_")]
+        self.assertEqual(len(hidden), len(rub.hidden_cases()))
+        self.assertTrue(all(c.passed for c in hidden))
+        speed = next(p for p in sub.performance if p.kind == "speedup")
+        self.assertEqual(speed.speedup, 2.0)
+        self.assertEqual(speed.earned, rub.a4.score(2.0))
+        self.assertEqual(sub.leaderboard[0].value, 2.0)
+        budgets = [p for p in sub.performance if p.kind == "budget"]
+        self.assertEqual(len(budgets), len(rub.budgets))
+        self.assertTrue(all(p.verdict.value == "within" for p in budgets))
+        self.assertEqual(sub.max_points, sum(rub.totals(self.opts.kit.cases()).values()))
+        self.assertEqual(sub.score, 95 + rub.a4.score(2.0))
+        r = self.results(self.tmp / "out")
+        self.assertEqual(r["leaderboard"][0]["value"], 2.0)
+
+    def test_a_part_that_does_not_build_keeps_its_maximum(self) -> None:
+        files = {f: solution(f) for f in FILES}
+        files["a4_fast.c"] = "int im_conv_fast(void) { return 0 }\n"   # a compile error
+        sub = grade_submission(self.submission("broken4", files), self.tmp / "out", self.opts,
+                               seed=5, log=quiet)
+        a4 = sub.part("a4")
+        self.assertIs(a4.state, PartState.COMPILE_ERROR)
+        self.assertEqual(a4.score, 0)
+        self.assertEqual(a4.max_points, 21)
+        self.assertTrue(all(c.status is Status.NOT_GRADED for c in sub.cases_of("a4")))
+        self.assertEqual(len(sub.cases_of("a4")), 8)
+        self.assertEqual([p.verdict.value for p in sub.performance_of("a4")], ["not_measured"])
 
 
 class GradeAll(Base):
@@ -279,7 +329,8 @@ class Cli(Base):
         kit = self.kit
         common = ["--judge", str(kit.judge), "--worker-objects",
                   ",".join(str(o) for o in kit.worker_objects),
-                  "--images", str(kit.images), "--expected", str(kit.expected)]
+                  "--images", str(kit.images), "--expected", str(kit.expected),
+                  "--rubric", str(kit.rubric_file)]
         return subprocess.run([sys.executable, "-m", "grader", *args, *common], cwd=ROOT,
                               capture_output=True, text=True, timeout=300)
 

@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 BUILD = Path(os.environ.get("CONVLAB_BUILD", ROOT / "build"))
 CORE_LIB = BUILD / "libconvlab_core.a"
 FAKE_JUDGE = HERE / "fake_judge.py"
+PLAIN_RUBRIC = HERE / "data" / "plain_rubric.toml"   # the case table alone: 85 points
 
 _fake_dir: Path | None = None
 
@@ -55,7 +56,8 @@ def fake_kit() -> Kit:
     """The kit with the fake judge and the fake worker."""
     obj = fake_worker_object()
     return Kit(root=ROOT, build=BUILD, judge=FAKE_JUDGE, worker_objects=[obj, CORE_LIB],
-               images=obj.parent / "images", expected=obj.parent / "expected")
+               images=obj.parent / "images", expected=obj.parent / "expected",
+               rubric_file=PLAIN_RUBRIC)
 
 
 class TempDir(unittest.TestCase):
