@@ -3,17 +3,30 @@
  * ref_simd.h). Not a header to include anywhere else.
  *
  * Before inclusion: VW (floats per vector), SFX (name suffix), ATTR (the
- * target attribute), CORR_R x CORR_V (output rows x vectors of one
- * correlation tile), CONV_P1..CONV_P4 (output pixels of a conv2d tile of
- * 1..4 vectors of output channels).
+ * target attribute), STREAM(p, v) (a non-temporal store), CORR_R x CORR_V
+ * (output rows x vectors of a correlation tile, any kernel), FIX_R x FIX_V
+ * (the same for 3x3 kernels), CONV_P1..CONV_P4 (output pixels of a conv2d
+ * tile of 1..4 vectors of output channels), MASK_* (the shuffles of the
+ * pooling and upsampling rows for VW lanes).
  *
- * Register blocking: a correlation tile keeps CORR_R x CORR_V vectors of sums
- * (CORR_R output rows, CORR_V*VW consecutive outputs of each) in registers
- * while the kernel is walked once, in the order i then j, one broadcast
- * weight at a time; a conv2d tile keeps P pixels x V vectors of output
- * channels, walks (i, j, input channel) and loads V weight vectors and P
- * broadcast input values per step. Every output's sum has the order of the
- * plain loops; products and sums are not fused.
+ * CORRELATION (ref_corr_args: flat rows, so any channel count with stride 1)
+ *   Register blocking: a tile keeps R output rows x V vectors of sums in
+ *   registers. The R + kh - 1 input rows under the tile are walked once: a
+ *   vector loaded from input row q at column shift j is multiplied into
+ *   every output row r of the tile with q - r*sy in 0..kh-1, by the weight
+ *   k(q - r*sy, j). 3x3 kernels (stride 1) have their own tile in which all
+ *   loops unroll and the nine weights stay in registers. Rows run in slices
+ *   of R; a row ends with a last vector that overlaps the one before (same
+ *   values) or, narrower than a vector, with the scalar loop.
+ * CONV2D (ref_conv_args: NHWC, weights packed to 16-float rows)
+ *   A tile keeps P pixels x V vectors of output channels, walks (i, j, input
+ *   channel) and loads V weight vectors and P broadcast inputs per step.
+ * POOLING, UPSAMPLING: the vector parts of rows (ref_moves.c finishes them).
+ *
+ * For every output, the terms of its sum arrive in the order of the plain
+ * loops (kernel row i, then column j, then input channel), starting from
+ * 0, and products and sums are separate roundings (no fused multiply-add):
+ * the results equal the scalar loops' bit for bit, at every level.
  */
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
@@ -35,29 +48,15 @@ ATTR static inline void CAT(st_, SFX)(float *p, VT v)
     __builtin_memcpy(p, &v, sizeof v);
 }
 
-/* Copies n floats from src to dst, which have the same address modulo 64
- * bytes: the 64-byte-aligned middle with non-temporal stores (STREAM; the
- * output of a large image bypasses the caches instead of being read in
- * before it is written), the ends with memcpy. */
-ATTR static void CAT(stream_row_, SFX)(float *dst, const float *src, int n)
-{
-    int p = (int)(((64 - ((uintptr_t)dst & 63)) & 63) / sizeof(float));
-    if (p > n)
-        p = n;
-    __builtin_memcpy(dst, src, (size_t)p * sizeof(float));
-    for (; p + VW <= n; p += VW)
-        STREAM(dst + p, CAT(ld_, SFX)(src + p));
-    __builtin_memcpy(dst + p, src + p, (size_t)(n - p) * sizeof(float));
-}
-
 /* One correlation tile: rows r0..r0+R-1, outputs x..x+V*VW-1. The input
  * rows are walked once: row q of the tile's window serves output row r with
  * kernel row i = q - r*sy, so each loaded vector feeds up to R rows of sums
- * (for every r, q and so i ascend: the order of the plain loop). */
+ * (for every r, q and so i ascend: the order of the plain loop). Kernel
+ * sizes are run-time values; the weights are broadcast from memory. */
 ATTR __attribute__((always_inline)) static inline void
 CAT(corr_tile_, SFX)(const ref_corr_args *a, int r0, int x, const int R, const int V)
 {
-    VT acc[CORR_R][CORR_V];
+    VT acc[8][8];
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++)
 #pragma GCC unroll 8
@@ -69,7 +68,7 @@ CAT(corr_tile_, SFX)(const ref_corr_args *a, int r0, int x, const int R, const i
     for (int q = 0; q < nq; q++, row += a->in_rs) {
         for (int j = 0; j < kw; j++) {
             const float *p = row + (ptrdiff_t)j * a->dx;
-            VT in[CORR_V];
+            VT in[8];
 #pragma GCC unroll 8
             for (int v = 0; v < V; v++)
                 in[v] = CAT(ld_, SFX)(p + v * VW);
@@ -99,7 +98,7 @@ ATTR __attribute__((always_inline)) static inline void
 CAT(corr_tile_fixed_, SFX)(const ref_corr_args *a, int r0, int x, const int R, const int V,
                            const int KH, const int KW)
 {
-    VT acc[CORR_R][CORR_V];
+    VT acc[8][8];
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++)
 #pragma GCC unroll 8
@@ -111,7 +110,7 @@ CAT(corr_tile_fixed_, SFX)(const ref_corr_args *a, int r0, int x, const int R, c
 #pragma GCC unroll 16
         for (int j = 0; j < KW; j++) {
             const float *p = row + (ptrdiff_t)q * a->in_rs + (ptrdiff_t)j * a->dx;
-            VT in[CORR_V];
+            VT in[8];
 #pragma GCC unroll 8
             for (int v = 0; v < V; v++)
                 in[v] = CAT(ld_, SFX)(p + v * VW);
@@ -138,7 +137,8 @@ CAT(corr_tile_fixed_, SFX)(const ref_corr_args *a, int r0, int x, const int R, c
  * vector that ends at n (it may overlap the previous one: same values), or
  * plain scalar sums when a row is shorter than a vector. */
 ATTR __attribute__((always_inline)) static inline void
-CAT(corr_rows_, SFX)(const ref_corr_args *a, int r0, const int R, const int KH, const int KW)
+CAT(corr_rows_, SFX)(const ref_corr_args *a, int r0, const int R, const int KH, const int KW,
+                     const int VV)
 {
     const int n = a->n;
     int x = 0;
@@ -149,8 +149,8 @@ CAT(corr_rows_, SFX)(const ref_corr_args *a, int r0, const int R, const int KH, 
         else                                                            \
             CAT(corr_tile_, SFX)(a, r0, (xx), R, (VV));                 \
     } while (0)
-    for (; x + CORR_V * VW <= n; x += CORR_V * VW)
-        TILE(x, CORR_V);
+    for (; x + VV * VW <= n; x += VV * VW)
+        TILE(x, VV);
     for (; x + VW <= n; x += VW)
         TILE(x, 1);
     if (x == n)
@@ -173,137 +173,34 @@ CAT(corr_rows_, SFX)(const ref_corr_args *a, int r0, const int R, const int KH, 
     }
 }
 
-/* Small square kernels (K = 3 or 5, stride 1): rolling rows. A strip of
- * ROLL_V vectors walks down a block of ROLL_B output rows; each input row
- * is loaded once (K shifted vectors per strip vector) and added into the K
- * output rows in flight, whose sums rotate through K register slots (the
- * row loop is unrolled K times, so every slot index is a constant). For an
- * output row the terms still arrive in the order i then j. The weights are
- * broadcast once, into registers. */
-ATTR __attribute__((always_inline)) static inline void
-CAT(corr_roll_, SFX)(const ref_corr_args *a, const int K)
-{
-    enum { V = ROLL_V, B = ROLL_B };
-    float w[25];
-    for (int t = 0; t < K * K; t++)
-        w[t] = a->k[t];
-    const int n = a->n, rows = a->rows;
-    const ptrdiff_t in_rs = a->in_rs, out_rs = a->out_rs, dx = a->dx;
-    for (int yb = 0; yb < rows; yb += B) {
-        const int y1 = yb + B < rows ? yb + B : rows;
-        for (int xs = 0; xs < n; xs += V * VW) {
-            const int x = xs + V * VW <= n ? xs : n - V * VW; /* last strip overlaps */
-            VT acc[5][V];
-            for (int t = 0; t < 5; t++)
-                for (int v = 0; v < V; v++)
-                    acc[t][v] = (VT){0};
-            for (int q0 = yb; q0 < y1 + K - 1; q0 += K) {
-#pragma GCC unroll 5
-                for (int u = 0; u < K; u++) {
-                    const int q = q0 + u;
-                    if (q >= y1 + K - 1)
-                        break;
-                    const float *p = a->in + (ptrdiff_t)q * in_rs + x;
-#pragma GCC unroll 5
-                    for (int j = 0; j < K; j++) {
-                        VT in[V];
-#pragma GCC unroll 8
-                        for (int v = 0; v < V; v++)
-                            in[v] = CAT(ld_, SFX)(p + j * dx + v * VW);
-#pragma GCC unroll 5
-                        for (int i = 0; i < K; i++) {
-                            const int o = q - i;
-                            if (o < yb || o >= y1)
-                                continue;
-                            const int sl = (u - i + K) % K;
-                            const float wt = w[i * K + j];
-#pragma GCC unroll 8
-                            for (int v = 0; v < V; v++) {
-                                if (i == 0 && j == 0)
-                                    acc[sl][v] = (VT){0} + in[v] * wt;
-                                else
-                                    acc[sl][v] += in[v] * wt;
-                            }
-                        }
-                    }
-                    const int o = q - (K - 1);
-                    if (o >= yb && o < y1) {
-                        float *dst = a->out + (ptrdiff_t)o * out_rs + x;
-#pragma GCC unroll 8
-                        for (int v = 0; v < V; v++)
-                            CAT(st_, SFX)(dst + v * VW, acc[(u + 1) % K][v]);
-                    }
-                }
-            }
-        }
-    }
-}
-
-ATTR static void CAT(corr_roll3_, SFX)(const ref_corr_args *a)
-{
-    CAT(corr_roll_, SFX)(a, 3);
-}
-
 /* All rows of a, R at a time, for a kernel of KH x KW (0 x 0: any). */
 ATTR __attribute__((always_inline)) static inline void
-CAT(corr_all_, SFX)(const ref_corr_args *a, const int KH, const int KW)
+CAT(corr_all_, SFX)(const ref_corr_args *a, const int KH, const int KW, const int RR,
+                    const int VV)
 {
     int r = 0;
-    for (; r + CORR_R <= a->rows; r += CORR_R)
-        CAT(corr_rows_, SFX)(a, r, CORR_R, KH, KW);
+    for (; r + RR <= a->rows; r += RR)
+        CAT(corr_rows_, SFX)(a, r, RR, KH, KW, VV);
     for (; r < a->rows; r++)
-        CAT(corr_rows_, SFX)(a, r, 1, KH, KW);
+        CAT(corr_rows_, SFX)(a, r, 1, KH, KW, VV);
 }
 
 ATTR static void CAT(corr_k3_, SFX)(const ref_corr_args *a)
 {
-    CAT(corr_all_, SFX)(a, 3, 3);
-}
-
-ATTR static void CAT(corr_k5_, SFX)(const ref_corr_args *a)
-{
-    CAT(corr_all_, SFX)(a, 5, 5);
+    CAT(corr_all_, SFX)(a, 3, 3, FIX_R, FIX_V);
 }
 
 ATTR static void CAT(corr_any_, SFX)(const ref_corr_args *a)
 {
-    CAT(corr_all_, SFX)(a, 0, 0);
+    CAT(corr_all_, SFX)(a, 0, 0, CORR_R, CORR_V);
 }
 
 ATTR static void CAT(ref_corr_, SFX)(const ref_corr_args *a)
 {
-    void (*all)(const ref_corr_args *) = CAT(corr_any_, SFX);
-    if (a->sy == 1 && a->kh == 3 && a->kw == 3 && a->n >= ROLL_V * VW)
-        all = CAT(corr_roll3_, SFX);
-    else if (a->sy == 1 && a->kh == 3 && a->kw == 3)
-        all = CAT(corr_k3_, SFX);
-    else if (a->sy == 1 && a->kh == 5 && a->kw == 5)
-        all = CAT(corr_k5_, SFX);
-    float *scratch = NULL;
-    const size_t scratch_n = (size_t)CORR_R * a->out_rs + 16;
-    if (a->stream)
-        scratch = aligned_alloc(64, (scratch_n * sizeof(float) + 63) / 64 * 64);
-    if (scratch == NULL) {
-        all(a);
-        return;
-    }
-    /* Streaming: CORR_R rows at a time into scratch rows placed at the same
-     * address modulo 64 as their destination, then streamed out. */
-    for (int r = 0; r < a->rows;) {
-        const int R = a->rows - r >= CORR_R ? CORR_R : a->rows - r;
-        float *dst = a->out + (ptrdiff_t)r * a->out_rs;
-        ref_corr_args b = *a;
-        b.in = a->in + (ptrdiff_t)r * a->sy * a->in_rs;
-        b.out = scratch + ((uintptr_t)dst & 63) / sizeof(float);
-        b.rows = R;
-        all(&b);
-        for (int q = 0; q < R; q++)
-            CAT(stream_row_, SFX)(dst + (ptrdiff_t)q * a->out_rs, b.out + (ptrdiff_t)q * a->out_rs,
-                                  a->n);
-        r += R;
-    }
-    STREAM_FENCE();
-    free(scratch);
+    if (a->sy == 1 && a->kh == 3 && a->kw == 3)
+        CAT(corr_k3_, SFX)(a);
+    else
+        CAT(corr_any_, SFX)(a);
 }
 
 /* One conv2d tile: output row y, pixels x..x+P-1, channels lane..lane+V*VW-1. */

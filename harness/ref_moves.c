@@ -164,6 +164,13 @@ static void bilinear_slice(const up_job *jb, int lo, int hi)
             }
             h[k] = slot[s];
         }
+        /* Fetch the next row's new source row while this one is written
+         * (the stores bypass the caches; the loads would wait). */
+        if (y + 1 < out->h && jb->y_hi[y + 1] != src[1]) {
+            const char *nx = (const char *)cl_px(in, b, jb->y_hi[y + 1], 0, 0);
+            for (size_t q = 0; q < (size_t)in->w * sizeof(float); q += 64)
+                __builtin_prefetch(nx + q);
+        }
         float *o = cl_px(out, b, y, 0, 0);
         const float t = jb->ty[y];
         for (int x = kn->up2_lerpy(h[0], h[1], t, o, ow, can_stream(jb, kn, o)); x < ow; x++)

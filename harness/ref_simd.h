@@ -62,8 +62,7 @@ int ref_simd_level(void);
 
 /* Valid correlation of flat rows (one call = one slice of output rows).
  *   out[r*out_rs + p] = sum_{i<kh, j<kw} in[(r*sy + i)*in_rs + p + j*dx] * k[i*kw + j]
- * for r < rows, p < n (rows of at most ~64 KiB when stream is set: a few
- * are staged in a scratch buffer). For an NHWC image with C channels, a row is flat:
+ * for r < rows, p < n. For an NHWC image with C channels, a row is flat:
  * p = x*C + ch, dx = C. Requires (n-1) + (kw-1)*dx < in_rs's valid width. */
 typedef struct ref_corr_args {
     const float *in;
@@ -74,7 +73,6 @@ typedef struct ref_corr_args {
     float *out;
     ptrdiff_t out_rs;
     int rows, n;
-    int stream; /* 1: write out with non-temporal stores (a large output) */
 } ref_corr_args;
 
 /* Direct NHWC conv2d of output rows of one (already zero-padded) image.

@@ -68,7 +68,6 @@ static void correlate_slice(void *ctx, int lo, int hi)
         .out_rs = (ptrdiff_t)out->w * out->c,
         .rows = hi - lo,
         .n = out->w * out->c,
-        .stream = cl_image_count(out) * sizeof(float) >= REF_STREAM_BYTES,
     };
     ref_kern()->corr(&a);
 }
