@@ -73,6 +73,11 @@ help:
 	@echo "make grade-all SUBMISSIONS=DIR OUT=DIR [JOBS=N]   grade a folder of submissions"
 	@echo "make check-mutants  the public suite against every mutant (tests/mutants/)"
 	@echo "make autograder  the Gradescope autograder zip ($(BUILD)/autograder.zip); make check-autograder tries it"
+	@echo "make handouts   the four handouts and the instructor's guide as HTML, with their figures ($(BUILD)/handouts; needs pandoc)"
+	@echo "make report OUT=DIR   the reports again from DIR/*/grade.json and the class summary (DIR/summary.html, DIR/cases.csv)"
+	@echo "make check-report   grade tests/examples/ and check the reports and the class summary"
+	@echo "make check-browser  the same, rendered in chromium (make deps BROWSER=1); screenshots in $(BUILD)/browser/"
+	@echo "make bench      time the reference against the model, OpenCV, PyTorch and the memory floor: table of targets, $(BUILD)/bench/bench.json and bench.png (BENCH_BASELINE=OLD.json compares)"
 	@echo "make clean      remove build/"
 
 # ------------------------------------------------------------------ deps
@@ -127,6 +132,7 @@ $(MKIMAGES): $(BUILD)/obj/harness/drivers/mkimages.o $(BUILD)/libconvlab_core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(KIT_TESTS): $(KIT_TEST_OBJ) $(DRIVER_OBJ) $(IMPL_OBJ) $(BUILD)/obj/harness/drivers/cases.o \
+              $(BUILD)/obj/harness/drivers/judge_hidden.o $(BUILD)/obj/harness/drivers/judge_naive.o \
               $(BUILD)/obj/tests/student/properties.o \
               $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion $(LIBS)
@@ -207,6 +213,22 @@ calibrate-budgets: budgets-slow
 check-budgets: budgets-slow
 	@sh tests/budgets/calibrate.sh --check $(BUDGETS_CAL)
 
+# ----------------------------------------------------------------- bench
+# make bench: the reference against the model solution, OpenCV, PyTorch and
+# the memory floor (bench/run.sh, bench/report.py); never part of make check.
+# make bench-smoke: the same programs on tiny inputs (in check-all).
+BENCH_C := $(BUILD)/bench/bench_c
+.PHONY: bench bench-smoke
+$(BENCH_C): $(BUILD)/obj/bench/bench.o $(DRIVER_OBJ) $(IMPL_OBJ) \
+            $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: $(BENCH_C)
+	@sh bench/run.sh $(BENCH_C) $(BUILD)/bench "$(PYTHON)" full $(BENCH_BASELINE)
+
+bench-smoke: $(BENCH_C)
+	@sh bench/run.sh $(BENCH_C) $(BUILD)/bench/smoke "$(PYTHON)" smoke
+
 # ---------------------------------------------------------------- images
 IMAGES := $(BUILD)/images
 images: $(IMAGES)/.stamp
@@ -222,12 +244,16 @@ demo: deps
 
 demo-run: $(CONVLAB) images
 	@sh images/demo.sh $(CONVLAB) $(IMAGES) $(BUILD)/demo "$(PYTHON)"
+	@rc=0; for e in $(DEMO_EXAMPLES); do \
+	  $(GRADER_PY) -m grader grade tests/examples/$$e --out $(BUILD)/demo/examples/$$e $(GRADER_ARGS) || rc=1; \
+	done; \
+	$(GRADER_PY) -m grader report $(BUILD)/demo/examples || rc=1; exit $$rc
 
 # ----------------------------------------------------------------- check
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: check-unit check-stubs check-suite check-python check-bundle check-mutants check-grader-c check-grader-py check-examples check-autograder check-adversarial fuzz-smoke check-asan
+check-all: check-unit check-stubs check-suite check-python check-bundle check-mutants check-grader-c check-grader-py check-examples check-a4 check-repeat check-report check-browser check-handouts check-autograder check-adversarial fuzz-smoke check-asan bench-smoke
 	@echo "make check: all kit checks passed"
 
 check-unit: $(KIT_TESTS) images
@@ -343,6 +369,8 @@ $(BUNDLE): $(BUILD)/libconvlab_core.a $(BUILD)/libconvlab_ref.a $(EXPECTED)/.sta
            $(IMAGES)/.stamp $(wildcard tests/bundle/* tests/student/* assignments/* \
            harness/*.h harness/drivers/*.h harness/drivers/cases.c harness/drivers/casegen.c \
            harness/drivers/budgets*.c handouts/*) $(CASES) tests/budgets.toml
+	@if command -v pandoc >/dev/null 2>&1; then $(MAKE) --no-print-directory handouts; \
+	 else echo "dist: pandoc is not installed: the bundle gets the Markdown handouts"; fi
 	@sh tests/bundle/make_bundle.sh $(BUILD) $@
 
 check-bundle: $(BUNDLE)
@@ -492,6 +520,21 @@ check-grade-all: $(GRADER_KIT)
 	$(GRADER_PY) tests/examples/check.py --batch --count $(EXAMPLES_COUNT) --jobs $(EXAMPLES_JOBS) \
 	  --out $(BUILD)/examples-batch -- $(GRADER_ARGS)
 
+# check-a4: the a4 speed score of tests/examples/a4_speed/ rises from the naive
+# copy (0 points) to the moderate one to the fast one. check-repeat: the
+# perfect example graded REPEAT_RUNS times, the last REPEAT_BUSY of them with
+# another process keeping a core busy: every performance verdict the same
+# each time (SPEC §7; tests/examples/check.py).
+REPEAT_RUNS ?= 10
+REPEAT_BUSY ?= 5
+.PHONY: check-a4 check-repeat
+check-a4: $(GRADER_KIT)
+	$(GRADER_PY) tests/examples/check.py --a4 --out $(BUILD)/examples-a4 -- $(GRADER_ARGS)
+
+check-repeat: $(GRADER_KIT)
+	$(GRADER_PY) tests/examples/check.py --repeat $(REPEAT_RUNS) --busy $(REPEAT_BUSY) \
+	  --out $(BUILD)/examples-repeat -- $(GRADER_ARGS)
+
 # ------------------------------------------------------ Gradescope zip
 # `make autograder` writes $(BUILD)/autograder.zip: setup.sh and
 # run_autograder (grader/gradescope/) at its root and the kit's sources that
@@ -516,6 +559,55 @@ check-autograder: autograder
 .PHONY: check-adversarial
 check-adversarial: $(GRADER_KIT)
 	$(GRADER_PY) tests/adversarial/run.py --build $(BUILD)
+
+# ------------------------------------------------------------- handouts
+# `make handouts` draws the figures of handouts/*.md with the CLI's reference
+# (handouts/figures.py) and renders each handout and the instructor's guide
+# with pandoc into one self-contained page, $(BUILD)/handouts/NAME.html
+# (handouts/build.py). `make check-handouts`: the handouts agree with
+# assignment.h, tests/cases.toml and grader/rubric.toml (no build needed).
+.PHONY: handouts handouts-tools check-handouts
+handouts: handouts-tools $(CONVLAB) images
+	$(PYTHON) handouts/build.py --convlab $(CONVLAB) --images $(IMAGES) --out $(BUILD)/handouts
+
+handouts-tools:
+	@command -v pandoc >/dev/null 2>&1 || { echo "make handouts: pandoc is missing: install it with 'make deps OPTIONAL=1' or 'apt-get install pandoc'"; exit 1; }
+	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c 'import matplotlib' >/dev/null 2>&1; then \
+	  echo "make handouts: no Python with numpy and matplotlib (apt-get install python3-numpy python3-matplotlib)"; exit 1; fi
+
+check-handouts:
+	@$(or $(PYTHON),/usr/bin/python3) handouts/build.py --check-only
+
+# ------------------------------------------------------------- reports
+# `make grade`/`grade-all` write each student's report next to results.json
+# (report.html and report.md for the student, report_ta.html for the TA;
+# grader/report.py) and grade-all the class summary (OUT/summary.html with
+# its plots, OUT/cases.csv; grader/summary.py). `make report OUT=DIR` writes
+# them again from DIR/*/grade.json (or DIR/grade.json). check-report grades
+# tests/examples/ into $(BUILD)/report-check and checks the pages (numbers,
+# hidden cases, nothing loaded from anywhere: tests/browser/check.py);
+# check-browser does the same and renders them in chromium, headless and off
+# the network, screenshots in $(BUILD)/browser/*.png; without chromium it
+# says so and passes (`make deps BROWSER=1` installs it).
+DEMO_EXAMPLES := $(sort $(patsubst tests/examples/%/,%,$(dir $(wildcard tests/examples/*/*.c))))
+ifneq ($(filter report,$(MAKECMDGOALS)),)
+ifeq ($(OUT),)
+$(error usage: make report OUT=DIR   (a folder of make grade-all, or of make grade))
+endif
+endif
+.PHONY: report check-report check-browser
+report:
+	$(GRADER_PY) -m grader report "$(OUT)"
+
+demo-run: $(GRADER_KIT)
+
+check-report: $(GRADER_KIT)
+	$(GRADER_PY) tests/browser/check.py --no-browser --out $(BUILD)/report-check -- $(GRADER_ARGS)
+
+check-browser: $(GRADER_KIT)
+	@if command -v chromium >/dev/null 2>&1; then \
+	  $(GRADER_PY) tests/browser/check.py --out $(BUILD)/browser -- $(GRADER_ARGS); \
+	else echo "check-browser: skipped: chromium not installed (make deps BROWSER=1)"; fi
 
 clean:
 	rm -rf build
