@@ -7,10 +7,13 @@
 #  2. it is unpacked into ROOT/source and setup.sh builds the kit there from
 #     scratch (SKIP_APT=1: the packages are already installed; nothing of the
 #     repository's build/ is reused);
-#  3. run_autograder, with AUTOGRADER_ROOT=ROOT, on: the model solutions (85),
-#     the stubs (0), the solutions as one uploaded .zip (85), and every example
-#     submission of tests/examples/*/ (a valid results.json; the score is
-#     the `total` of [NAME] in tests/examples/expected_scores.toml when listed);
+#  3. run_autograder, with AUTOGRADER_ROOT=ROOT and the seed 20261121, on: the
+#     model solutions (95 points of cases, visible and hidden), the stubs (0),
+#     the solutions as one uploaded .zip (95), and every example submission of
+#     tests/examples/*/ (a valid results.json; the points of its cases are the
+#     `total` of [NAME] in tests/examples/expected_scores.toml when listed; the
+#     measurements vary with the machine: the score must be the sum of the
+#     tests' and the leaderboard must be there);
 #  4. the last-resort fallback: a kit whose grader cannot start still leaves a
 #     valid results.json (score 0).
 # Every results.json is checked against tests/grader/gradescope_schema.py.
@@ -49,9 +52,18 @@ errors = gradescope_schema.validate(r)
 if errors:
     sys.exit("schema: " + "; ".join(errors[:5]))
 score = r.get("score")
-if want != "any" and abs(float(score) - float(want)) > 1e-6:
-    sys.exit(f"score {score}, expected {want}")
-print(f"score {score}, {len(r.get('tests', []))} tests")
+tests = r.get("tests", [])
+# the cases' points are exact (hidden cases from the fixed seed); the
+# measurements' (tagged "performance") depend on the machine's timing
+cases = round(sum(t["score"] for t in tests if "performance" not in t.get("tags", [])), 4)
+perf = [t for t in tests if "performance" in t.get("tags", [])]
+if abs(float(score) - sum(t["score"] for t in tests)) > 0.011:
+    sys.exit(f"score {score} is not the sum of the tests' scores")
+if want != "any" and abs(cases - float(want)) > 1e-6:
+    sys.exit(f"the cases give {cases}, expected {want} (score {score})")
+if not perf or "leaderboard" not in r:
+    sys.exit("no performance tests or no leaderboard")
+print(f"score {score} ({cases} from cases), {len(tests)} tests, {len(perf)} measurements")
 PYEOF
     ); then ok "$name: $msg"; else fail "$name: $msg"; fi
 }
@@ -60,7 +72,7 @@ PYEOF
 run_on() {
     local name=$1 log="$TMP/run-$1.log"
     rm -rf "$ROOT/results"; mkdir -p "$ROOT/results"
-    if AUTOGRADER_ROOT="$ROOT" GRADER_ARGS="--seed 1234" bash "$ROOT/source/run_autograder" >"$log" 2>&1; then
+    if AUTOGRADER_ROOT="$ROOT" GRADER_ARGS="--seed 20261121" bash "$ROOT/source/run_autograder" >"$log" 2>&1; then
         ok "$name: run_autograder exits 0"
     else
         fail "$name: run_autograder exited non-zero (see below)"; tail -20 "$log"
@@ -109,7 +121,7 @@ fi
 
 # --------------------------------------------------------- 3. run_autograder
 submit; cp "$REPO"/solutions/a*.c "$ROOT/submission/"
-run_on solutions; check_results solutions 85
+run_on solutions; check_results solutions 95
 
 submit; cp "$REPO"/assignments/a*.c "$ROOT/submission/"
 run_on stubs; check_results stubs 0
@@ -118,10 +130,10 @@ run_on stubs; check_results stubs 0
 submit; (cd "$REPO/solutions" && "$PY" -c 'import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], "w") as z:
     [z.write(f) for f in sys.argv[2:]]' "$ROOT/submission/handin.zip" a1_windows.c a2_borders.c a3_layers.c a4_fast.c)
-run_on solutions-zip; check_results solutions-zip 85
+run_on solutions-zip; check_results solutions-zip 95
 
 for ex in "$REPO"/tests/examples/*/; do
-    [ -d "$ex" ] || continue
+    [ -f "$ex/a4_fast.c" ] || continue   # a folder of submissions (a4_speed/), not one
     name=example-$(basename "$ex")
     submit; cp -R "$ex". "$ROOT/submission/"
     want=any
@@ -136,9 +148,9 @@ done
 # the fallback sandbox (what Docker on Gradescope may force) with the kit hidden
 submit; cp "$REPO"/solutions/a*.c "$ROOT/submission/"
 rm -rf "$ROOT/results"; mkdir -p "$ROOT/results"
-if AUTOGRADER_ROOT="$ROOT" GRADER_ARGS="--seed 1234 --sandbox fallback" \
+if AUTOGRADER_ROOT="$ROOT" GRADER_ARGS="--seed 20261121 --sandbox fallback" \
         bash "$ROOT/source/run_autograder" >"$TMP/run-fallback.log" 2>&1; then
-    check_results solutions-fallback-sandbox 85
+    check_results solutions-fallback-sandbox 95
 else
     fail "solutions-fallback-sandbox: run_autograder exited non-zero"; tail -20 "$TMP/run-fallback.log"
 fi
