@@ -477,9 +477,18 @@ def write_gradescope_failure(path: Path, why: str) -> None:
 
 
 # ----------------------------------------------------------------- autolab
+AUTOLAB_SCOREBOARD = ["a4 speed-up", "total"]   # the columns of the scoreboard value
+
+
 def autolab_scores(sub: SubmissionResult) -> dict[str, Any]:
+    """Autolab's scores per part and its scoreboard value: [the a4 speed-up
+    (the leaderboard's number, 0 when not measured), the total]."""
     sub.finish()
-    return {"scores": {p: (sub.part(p).score if sub.part(p) else 0.0) for p in PARTS}}
+    speed = next((e.value for e in sub.leaderboard if e.name == "a4 speed-up"), 0)
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not math.isfinite(speed):
+        speed = 0
+    return {"scores": {p: (sub.part(p).score if sub.part(p) else 0.0) for p in PARTS},
+            "scoreboard": [speed, sub.score]}
 
 
 def autolab_line(sub: SubmissionResult) -> str:

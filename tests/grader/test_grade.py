@@ -76,7 +76,8 @@ class GradeOne(Base):
         self.assertTrue(d["sandbox"])
         self.assertTrue(d["started"] and d["finished"])
         self.assertEqual(writers.autolab_scores(sub),
-                         {"scores": {"a1": 25.0, "a2": 25.0, "a3": 30.0, "a4": 5.0}})
+                         {"scores": {"a1": 25.0, "a2": 25.0, "a3": 30.0, "a4": 5.0},
+                          "scoreboard": [0, 85.0]})
 
     def test_stubs_score_zero_not_implemented(self) -> None:
         out = self.tmp / "out"
@@ -341,7 +342,8 @@ class Cli(Base):
         self.assertEqual(r.returncode, 0, r.stderr)
         last = r.stdout.rstrip("\n").splitlines()[-1]
         self.assertEqual(json.loads(last),
-                         {"scores": {"a1": 25.0, "a2": 25.0, "a3": 30.0, "a4": 5.0}})
+                         {"scores": {"a1": 25.0, "a2": 25.0, "a3": 30.0, "a4": 5.0},
+                          "scoreboard": [0, 85.0]})
         self.assertEqual(json.loads((out / "grade.json").read_text())["seed"], 7)
 
     def test_grade_all_cli(self) -> None:

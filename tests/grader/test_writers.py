@@ -219,7 +219,9 @@ class Autolab(unittest.TestCase):
     def test_line(self) -> None:
         line = writers.autolab_line(sample())
         self.assertNotIn("\n", line)
-        self.assertEqual(json.loads(line), {"scores": {"a1": 2.0, "a2": 0.0, "a3": 0.0, "a4": 0.0}})
+        # the scoreboard: the a4 speed-up (not measured in sample(): 0) and the total
+        self.assertEqual(json.loads(line), {"scores": {"a1": 2.0, "a2": 0.0, "a3": 0.0, "a4": 0.0},
+                                            "scoreboard": [0, 2.0]})
 
 
 class Csv(TempDir):
