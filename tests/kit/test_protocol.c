@@ -1,6 +1,7 @@
 /* test_protocol.c -- the worker protocol (harness/drivers/protocol.c).
  *
- *   - every frame kind round-trips: headers, HELLO_REPLY, a CALL with the
+ *   - every frame kind round-trips: headers, HELLO_REPLY, the timing frames
+ *     (PREPARE, GO, DONE), a CALL with the
  *     arguments of each of the 14 functions (images with data, without data
  *     and NULL; weights; bias or NULL; ints; floats), REPLY with each output
  *     kind, the flags, the modified inputs and the error message;
@@ -86,7 +87,8 @@ Test(protocol, bad_headers_are_rejected,
         {{0x12345678u, CL_PROTO_VERSION, CL_PROTO_REPLY, 1, 100}, 4096, CL_E_FORMAT, "magic"},
         {{CL_PROTO_MAGIC, 2, CL_PROTO_REPLY, 1, 100}, 4096, CL_E_FORMAT, "version"},
         {{CL_PROTO_MAGIC, CL_PROTO_VERSION, 0, 1, 100}, 4096, CL_E_FORMAT, "kind 0"},
-        {{CL_PROTO_MAGIC, CL_PROTO_VERSION, 6, 1, 100}, 4096, CL_E_FORMAT, "kind 6"},
+        {{CL_PROTO_MAGIC, CL_PROTO_VERSION, CL_PROTO_FETCH + 1, 1, 100}, 4096, CL_E_FORMAT,
+         "kind after the last (FETCH)"},
         {{CL_PROTO_MAGIC, CL_PROTO_VERSION, CL_PROTO_REPLY, 1, 4097}, 4096, CL_E_TOOBIG, "length"},
         {{CL_PROTO_MAGIC, CL_PROTO_VERSION, CL_PROTO_REPLY, 1, 0xFFFFFFFFu}, (size_t)-1,
          CL_E_TOOBIG, "length over 512 MiB whatever the caller allows"},
@@ -197,6 +199,40 @@ Test(protocol, every_function_call_round_trips,
     }
     cl_proto_buf_free(&b);
     cl_image_free(&a), cl_image_free(&k), cl_weights_free(&w);
+}
+
+Test(protocol, timing_frames_round_trip,
+     .description = "PREPARE is a CALL of another kind; GO and DONE carry their fields exactly")
+{
+    cl_proto_buf b = {0};
+    size_t len;
+    uint64_t index;
+    uint32_t bits;
+    int32_t status;
+    cr_assert_eq(cl_proto_encode_go(&b, 9, 123456789012ULL, 0x3f800000u), CL_OK);
+    const uint8_t *p = payload_of(&b, CL_PROTO_GO, 9, &len);
+    cr_assert_eq(cl_proto_decode_go(p, len, &index, &bits), CL_OK, "%s", cl_last_error());
+    cr_expect_eq(index, 123456789012ULL);
+    cr_expect_eq(bits, 0x3f800000u);
+    cr_expect_neq(cl_proto_decode_go(p, len - 1, &index, &bits), CL_OK, "a GO cut short");
+    cr_assert_eq(cl_proto_encode_done(&b, 10, CL_E_NOT_IMPLEMENTED), CL_OK);
+    p = payload_of(&b, CL_PROTO_DONE, 10, &len);
+    cr_assert_eq(cl_proto_decode_done(p, len, &status), CL_OK, "%s", cl_last_error());
+    cr_expect_eq(status, CL_E_NOT_IMPLEMENTED);
+    uint8_t longer[8] = {0};
+    cr_expect_neq(cl_proto_decode_done(longer, sizeof longer, &status), CL_OK, "a DONE too long");
+
+    cl_image img = ramp(1, 4, 5, 1, 1.0f), k = ramp(1, 3, 3, 1, 0.5f);
+    cl_proto_call c = {.fn = CL_FN_IM_CONV_FAST, .nimages = 2, .images = {&img, &k}}, back;
+    cr_assert_eq(cl_proto_encode_prepare(&b, 11, &c), CL_OK, "%s", cl_last_error());
+    p = payload_of(&b, CL_PROTO_PREPARE, 11, &len);
+    cr_assert_eq(cl_proto_decode_call(p, len, &back), CL_OK, "%s", cl_last_error());
+    cr_expect_eq(back.fn, CL_FN_IM_CONV_FAST);
+    cr_expect_eq(back.images[0]->h, 4);
+    cr_expect_float_eq(back.images[1]->data[8], 4.5f, 0);
+    cl_proto_call_free(&back);
+    cl_image_free(&img), cl_image_free(&k);
+    cl_proto_buf_free(&b);
 }
 
 Test(protocol, null_and_empty_arguments_round_trip,
