@@ -59,7 +59,14 @@ static int pad_into(const cl_image *img, int top, int left, cl_border border, cl
                 continue; /* a zero row: out is zero-filled */
             float *dst = cl_px(out, b, y, 0, 0);
             const float *src = cl_px(img, b, sy, 0, 0);
-            for (int x = 0; x < out->w; x++)
+            /* The image's own columns in one copy, then the border's. */
+            const int x0 = left < out->w ? left : out->w;
+            const int x1 = left + img->w < out->w ? left + img->w : out->w;
+            memcpy(dst + (size_t)x0 * img->c, src, (size_t)(x1 - x0) * px_bytes);
+            for (int x = 0; x < x0; x++)
+                if (src_x[x] >= 0)
+                    memcpy(dst + (size_t)x * img->c, src + (size_t)src_x[x] * img->c, px_bytes);
+            for (int x = x1; x < out->w; x++)
                 if (src_x[x] >= 0)
                     memcpy(dst + (size_t)x * img->c, src + (size_t)src_x[x] * img->c, px_bytes);
         }
