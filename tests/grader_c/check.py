@@ -17,7 +17,7 @@ import re
 import sys
 
 KEYS = {"id", "function", "points", "status", "message", "diagnosis", "tag", "picture",
-        "seconds", "worker_stderr", "worker_stderr_bytes"}
+        "seconds", "worker_stderr", "worker_stderr_bytes", "visibility", "description"}
 STATUSES = {"passed", "failed", "not_implemented", "crashed", "timeout", "error"}
 
 

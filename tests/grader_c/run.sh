@@ -225,7 +225,61 @@ ok "judge: unreadable table -> 1" usage_rc 1 --cases /nonexistent.toml --images 
     --part a1 -- "$W1"
 ok "judge: --seed recorded" usage_rc 0 "${STD[@]}" --part a4 --seed 12345 \
     -- "$G/solutions/worker_a4"
-ok "judge: --seed in the log" grep -q "seed 12345 recorded (hidden cases: not yet)" "$OUT/usage.err"
+ok "judge: --seed in the log" grep -q "seed 12345" "$OUT/usage.err"
+ok "judge: --hidden without --seed -> 2" usage_rc 2 "${STD[@]}" --part a1 \
+    --hidden im_conv:2:0.5 -- "$W1"
+ok "judge: --hidden with a bad visibility -> 2" usage_rc 2 "${STD[@]}" --part a1 --seed 1 \
+    --hidden im_conv:2:0.5:public -- "$W1"
+ok "judge: --budget without a budget -> 2" usage_rc 2 "${STD[@]}" --part a1 --perf-only \
+    --budget "function=im_conv input=64x64" -- "$W1"
+
+# hidden cases: drawn from the seed, graded like the table's, the same twice
+hidden() { "$J" "${STD[@]}" --part a2 --seed "$1" --hidden pad_image:3:0.5 \
+    --hidden im_conv_opts:2:0.25:after_published --hidden im_conv:4:1 -- "$G/$2/worker_a2" \
+    2> "$OUT/hidden.err"; }
+hidden 77 solutions > "$OUT/hidden_solutions.jsonl"
+hidden 77 solutions > "$OUT/hidden_again.jsonl"
+hidden 78 assignments > "$OUT/hidden_stubs.jsonl"
+ok "hidden: the table's cases and 5 of a2 (none of a1)" "${CHECK[@]}" count \
+    "$OUT/hidden_solutions.jsonl" 41
+ok "hidden: the model solutions pass them" "${CHECK[@]}" all "$OUT/hidden_solutions.jsonl" passed
+ok "hidden: the stubs are not implemented" "${CHECK[@]}" all "$OUT/hidden_stubs.jsonl" \
+    not_implemented "not implemented yet"
+same_draw() { grep hidden_ "$OUT/hidden_solutions.jsonl" | "$PY" -c 'import json, sys
+a = [(d["id"], d["description"], d["visibility"], d["points"]) for d in map(json.loads, sys.stdin)]
+b = [(d["id"], d["description"], d["visibility"], d["points"])
+     for d in map(json.loads, open(sys.argv[1])) if "hidden_" in d["id"]]
+assert a == b and len(a) == 5, (a, b)
+assert a[3][2] == "after_published" and a[3][3] == 0.25 and a[0][2] == "after_due_date", a
+' "$OUT/hidden_again.jsonl"; }
+ok "hidden: the same seed draws the same cases, with their visibility and points" same_draw
+other_draw() { ! cmp -s <(grep -o '"description": "[^"]*hidden case[^"]*"' "$OUT/hidden_solutions.jsonl") \
+    <(grep -o '"description": "[^"]*hidden case[^"]*"' "$OUT/hidden_stubs.jsonl"); }
+ok "hidden: another seed draws other cases" other_draw
+
+# measurements: the trusted side times the worker (PREPARE, GO, FETCH)
+perf() { "$J" "${STD[@]}" --part "$1" --seed 5 --perf-only --repeats 3 --rounds 2 "${@:3}" \
+    -- "$G/$2/worker_$1" 2> "$OUT/perf.err"; }
+perf_is() { # perf_is FILE KEY VALUE...: the one line of FILE has KEY in VALUE...
+    "$PY" -c 'import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 1, rows
+assert str(rows[0][sys.argv[2]]) in sys.argv[3:], (rows[0][sys.argv[2]], rows[0]["message"])
+' "$@"; }
+perf a4 solutions --speedup "kernel=3x3 sizes=64x64,96x80" > "$OUT/perf_a4.jsonl"
+ok "perf: the naive model's speed-up is measured" perf_is "$OUT/perf_a4.jsonl" verdict \
+    measured noisy
+perf a1 solutions --budget "function=im_conv input=64x64 kernel=3x3 budget=1000" \
+    > "$OUT/perf_a1.jsonl"
+ok "perf: a budget is measured: within 1000x" perf_is "$OUT/perf_a1.jsonl" verdict within
+perf a4 assignments --speedup "kernel=3x3 sizes=64x64" > "$OUT/perf_stub.jsonl"
+ok "perf: a stub's timing is wrong, not a crash" perf_is "$OUT/perf_stub.jsonl" verdict wrong
+"$J" "${STD[@]}" --part a1 --seed 5 --perf-only --repeats 3 --timeout-floor 0.5 \
+    --budget "function=im_conv input=64x64 kernel=5x5 budget=1000" -- "$G/hostile/worker_loop" \
+    > "$OUT/perf_loop.jsonl" 2> "$OUT/perf.err"
+ok "perf: an endless loop while timed is over budget" perf_is "$OUT/perf_loop.jsonl" verdict over
+ok "perf: ... and says it timed out" grep -q "timed out" "$OUT/perf_loop.jsonl"
+ok "perf: no worker left" leftovers "$G/hostile/worker_loop"
 
 # ------------------------------------------------------------ sandbox_exec
 SE=$G/sandbox_exec
