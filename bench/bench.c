@@ -27,10 +27,13 @@
  *              output, between buffers touched beforehand; the memory floor
  *              is (memcpy_in + memcpy_out) / 2: reading the input once and
  *              writing the output once.
+ *   memcpy_in_t2, memcpy_out_t2   the same copies split over two threads:
+ *              the floor of two threads (does the memory go faster at all?)
  * glibc keeps freed memory (mallopt), so fresh outputs do not map new pages.
  */
 #define _GNU_SOURCE
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +42,10 @@
 #include "impl.h"
 #include "reference.h"
 
-enum { T_REF, T_FRESH, T_T2, T_MODEL, T_MIN, T_MOUT, T_COUNT };
-static const char *const tnames[T_COUNT] = {"ref",   "ref_fresh", "ref_t2",
-                                            "model", "memcpy_in", "memcpy_out"};
+enum { T_REF, T_FRESH, T_T2, T_MODEL, T_MIN, T_MOUT, T_MIN2, T_MOUT2, T_COUNT };
+static const char *const tnames[T_COUNT] = {"ref",       "ref_fresh",  "ref_t2",
+                                            "model",     "memcpy_in",  "memcpy_out",
+                                            "memcpy_in_t2", "memcpy_out_t2"};
 
 typedef enum { OP_CONV, OP_CONV2D, OP_MAXPOOL, OP_AVGPOOL, OP_UPNEAR, OP_UPBIL } op_kind;
 
@@ -159,6 +163,37 @@ static uint64_t time_memcpy(char *dst, const char *src, size_t bytes)
     return t1 - t0;
 }
 
+typedef struct copy_half {
+    char *dst;
+    const char *src;
+    size_t bytes;
+} copy_half;
+
+static void *copy_thread(void *arg)
+{
+    copy_half *h = arg;
+    memcpy(h->dst, h->src, h->bytes);
+    return NULL;
+}
+
+/* memcpy of bytes split in two halves, one on a second thread. */
+static uint64_t time_memcpy2(char *dst, const char *src, size_t bytes)
+{
+    const size_t half = bytes / 2 / 64 * 64;
+    copy_half second = {dst + half, src + half, bytes - half};
+    pthread_t tid;
+    uint64_t t0 = cl_now_ns();
+    int started = pthread_create(&tid, NULL, copy_thread, &second) == 0;
+    memcpy(dst, src, half);
+    if (started)
+        pthread_join(tid, NULL);
+    else
+        copy_thread(&second);
+    uint64_t t1 = cl_now_ns();
+    __asm__ __volatile__("" ::"r"(dst) : "memory");
+    return t1 - t0;
+}
+
 /* Times one case; prints a progress line; appends its JSON object to js. */
 static int bench_case(const bcase *bc, int runs, int model_runs, char *copy_a, char *copy_b,
                       FILE *js, int first)
@@ -195,6 +230,8 @@ static int bench_case(const bcase *bc, int runs, int model_runs, char *copy_a, c
         cl_ref_set_threads(2);
         cl_ref_set_output_reuse(1);
         t[T_T2] = time_call(&cl_impl_reference, bc, &x, &out_t2, 0, &failed), did[T_T2] = 1;
+        t[T_MIN2] = time_memcpy2(copy_b, copy_a, in_bytes), did[T_MIN2] = 1;
+        t[T_MOUT2] = time_memcpy2(copy_b, copy_a, out_bytes), did[T_MOUT2] = 1;
         cl_ref_set_threads(1);
         cl_ref_set_output_reuse(0);
         if (r < model_runs) {

@@ -78,14 +78,16 @@ def merge(c: dict, cv: dict | None, pt: dict | None) -> list[dict]:
     out = []
     for case in c["cases"]:
         ms = {k: (v if v is not None and v >= 0 else None) for k, v in case["ms"].items()}
-        floor = None
+        floor = floor_t2 = None
         if ms.get("memcpy_in") is not None and ms.get("memcpy_out") is not None:
             floor = (ms["memcpy_in"] + ms["memcpy_out"]) / 2
+        if ms.get("memcpy_in_t2") is not None and ms.get("memcpy_out_t2") is not None:
+            floor_t2 = (ms["memcpy_in_t2"] + ms["memcpy_out_t2"]) / 2
         rec = {
             "id": case["id"], "desc": case["desc"], "macs": case["macs"],
             "in_bytes": case["in_bytes"], "out_bytes": case["out_bytes"],
             "model_note": case["model_note"], "outputs_agree": case["outputs_agree"],
-            "ms": {**ms, "floor": floor,
+            "ms": {**ms, "floor": floor, "floor_t2": floor_t2,
                    "opencv": (cv or {}).get("cases", {}).get(case["id"]),
                    "torch": (pt or {}).get("cases", {}).get(case["id"])},
         }
@@ -107,6 +109,9 @@ def evaluate(cases: list[dict], cv_ok: bool, pt_ok: bool) -> list[dict]:
             ms = c["ms"]
             if t.kind == "threads":
                 value = ratio(ms["ref"], ms["ref_t2"])
+                mem = ratio(ms["floor"], ms["floor_t2"])
+                if mem is not None:
+                    note = f"the memory floor itself: {mem:.2f}x with two threads"
             elif t.kind == "floor":
                 value = ratio(ms["ref"], ms["floor"])
             elif t.kind == "opencv":
@@ -134,10 +139,12 @@ def print_tables(meta: dict, cases: list[dict], targets: list[dict],
     print("ref = reference, 1 thread, output buffer kept between calls; fresh = a new zero-filled "
           "output each call (cl_image_alloc);")
     print("floor = (memcpy of the input bytes + memcpy of the output bytes) / 2, in the same run; "
-          "x model = model time / ref time")
+          "x model = model time / ref time;")
+    print("speedup = ref / ref on 2 threads; mem 2thr = floor / the floor with the copies split "
+          "over 2 threads")
     head = (f"{'case':<40} {'ref ms':>8} {'GMAC/s':>7} {'GB/s':>6} {'fresh':>8} {'2 thr':>7} "
             f"{'speedup':>7} {'model ms':>9} {'x model':>8} {'OpenCV':>8} {'PyTorch':>8} "
-            f"{'floor':>7} {'/floor':>6}")
+            f"{'floor':>7} {'/floor':>6} {'mem 2thr':>8}")
     print(head)
     print("-" * len(head))
     for c in cases:
@@ -152,11 +159,13 @@ def print_tables(meta: dict, cases: list[dict], targets: list[dict],
         sp = ratio(ref, ms["ref_t2"])
         xm = ratio(ms["model"], ref)
         fl = ratio(ref, ms["floor"])
+        m2 = ratio(ms["floor"], ms["floor_t2"])
         print(f"{c['desc']:<40} {fmt_ms(ref):>8} {'-' if gmacs is None else f'{gmacs:.1f}':>7} "
               f"{'-' if gbs is None else f'{gbs:.1f}':>6} {fmt_ms(ms['ref_fresh']):>8} "
               f"{fmt_ms(ms['ref_t2']):>7} {'-' if sp is None else f'{sp:.2f}x':>7} "
               f"{fmt_ms(ms['model']):>9} {'-' if xm is None else f'{xm:.1f}x':>8} {cvs:>8} "
-              f"{pts:>8} {fmt_ms(ms['floor']):>7} {'-' if fl is None else f'{fl:.2f}':>6}"
+              f"{pts:>8} {fmt_ms(ms['floor']):>7} {'-' if fl is None else f'{fl:.2f}':>6} "
+              f"{'-' if m2 is None else f'{m2:.2f}x':>8}"
               + ("" if c["outputs_agree"] else "  REFERENCE OUTPUTS DIFFER"))
     notes = [f"  {c['id']}: {c['model_note']}" for c in cases if c["model_note"]]
     if notes:
@@ -164,7 +173,7 @@ def print_tables(meta: dict, cases: list[dict], targets: list[dict],
         print("\n".join(notes))
     print()
     print(f"{'target':<78} {'measured':>9} {'limit':>6}  result")
-    print("-" * 104)
+    print("-" * 120)
     for t in targets:
         v = "-" if t["value"] is None else f"{t['value']:.2f}"
         lim = (">= " if t["kind"] == "threads" else "<= ") + f"{t['limit']:g}"
@@ -186,7 +195,8 @@ def print_tables(meta: dict, cases: list[dict], targets: list[dict],
                 r = ratio(c["ms"].get(k), o["ms"].get(k))
                 if r is not None:
                     parts.append(f"{k} {r:.2f}")
-            print(f"  {c['id']:<14} " + ", ".join(parts))
+            differs = "" if o.get("desc") == c["desc"] else f"  (other input: {o.get('desc')})"
+            print(f"  {c['id']:<14} " + ", ".join(parts) + differs)
 
 
 def plot(path: str, cases: list[dict], meta: dict) -> str | None:

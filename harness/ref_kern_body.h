@@ -361,33 +361,37 @@ ATTR static int CAT(up2_near_row_, SFX)(const float *src, float *d0, float *d1, 
     return x;
 }
 
-/* Bilinear x2 along x of one source row r (w values) into dst: outputs 2m
- * (r[m-1] + (r[m] - r[m-1]) * 0.75) and 2m+1 (r[m] + (r[m+1] - r[m]) * 0.25)
- * for m = 1 .. M-1; returns M (the caller computes outputs 0, 1 and 2M on). */
-ATTR static int CAT(up2_lerpx_, SFX)(const float *r, float *dst, int w)
+/* Bilinear x2 of one or two output rows o0, o1 (weights t0, t1 along y) from
+ * the source rows r0 (top) and r1 (bottom), w values each, fused: each row is
+ * lerped along x in registers (output 2m: r[m-1] + (r[m] - r[m-1]) * 0.75;
+ * 2m+1: r[m] + (r[m+1] - r[m]) * 0.25), then along y (top + (bot - top) * t),
+ * and stored. Does outputs VW .. 2M-1 (VW-aligned, so they can stream) and
+ * returns M (<= VW/2: nothing done); the caller does the rest. */
+ATTR static int CAT(up2_bil_rows_, SFX)(const float *r0, const float *r1, float t0, float t1,
+                                        float *o0, float *o1, int w, int stream)
 {
     const VI ilo = MASK_ILO, ihi = MASK_IHI;
-    int m = 1;
+    int m = VW / 2;
     for (; m + VW <= w - 1; m += VW) {
-        const VT a = CAT(ld_, SFX)(r + m - 1), c = CAT(ld_, SFX)(r + m), z = CAT(ld_, SFX)(r + m + 1);
-        const VT even = a + (c - a) * 0.75f;
-        const VT odd = c + (z - c) * 0.25f;
-        CAT(st_, SFX)(dst + 2 * m, __builtin_shuffle(even, odd, ilo));
-        CAT(st_, SFX)(dst + 2 * m + VW, __builtin_shuffle(even, odd, ihi));
+        VT lo[2], hi[2];
+        const float *rr[2] = {r0, r1};
+#pragma GCC unroll 2
+        for (int k = 0; k < 2; k++) {
+            const VT a = CAT(ld_, SFX)(rr[k] + m - 1), c = CAT(ld_, SFX)(rr[k] + m);
+            const VT z = CAT(ld_, SFX)(rr[k] + m + 1);
+            const VT even = a + (c - a) * 0.75f; /* outputs 2m, 2m+2, ... */
+            const VT odd = c + (z - c) * 0.25f;  /* outputs 2m+1, 2m+3, ... */
+            lo[k] = __builtin_shuffle(even, odd, ilo);
+            hi[k] = __builtin_shuffle(even, odd, ihi);
+        }
+        CAT(put_, SFX)(o0 + 2 * m, lo[0] + (lo[1] - lo[0]) * t0, stream);
+        CAT(put_, SFX)(o0 + 2 * m + VW, hi[0] + (hi[1] - hi[0]) * t0, stream);
+        if (o1 != o0) {
+            CAT(put_, SFX)(o1 + 2 * m, lo[0] + (lo[1] - lo[0]) * t1, stream);
+            CAT(put_, SFX)(o1 + 2 * m + VW, hi[0] + (hi[1] - hi[0]) * t1, stream);
+        }
     }
     return m;
-}
-
-/* o[x] = h0[x] + (h1[x] - h0[x]) * t (vector part; returns the count done). */
-ATTR static int CAT(up2_lerpy_, SFX)(const float *h0, const float *h1, float t, float *o, int n,
-                                     int stream)
-{
-    int x = 0;
-    for (; x + VW <= n; x += VW) {
-        const VT top = CAT(ld_, SFX)(h0 + x), bot = CAT(ld_, SFX)(h1 + x);
-        CAT(put_, SFX)(o + x, top + (bot - top) * t, stream);
-    }
-    return x;
 }
 
 ATTR static void CAT(fence_, SFX)(void)
@@ -402,8 +406,7 @@ const ref_kernels CAT(ref_kernels_, SFX) = {
     .conv = CAT(ref_conv_, SFX),
     .pool2_row = CAT(pool2_row_, SFX),
     .up2_near_row = CAT(up2_near_row_, SFX),
-    .up2_lerpx = CAT(up2_lerpx_, SFX),
-    .up2_lerpy = CAT(up2_lerpy_, SFX),
+    .up2_bil_rows = CAT(up2_bil_rows_, SFX),
     .stream_fence = CAT(fence_, SFX),
 };
 

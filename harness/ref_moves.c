@@ -101,82 +101,51 @@ static void nearest_slice(const up_job *jb, int lo, int hi)
     }
 }
 
-/* One source row lerped along x into dst (2w values), with the tables'
- * weights: the same expression as the general loop, r[a] + (r[z] - r[a]) * t.
- * The level's loop does outputs 2 .. 2M-1, whose weights are 0.75 (even)
- * and 0.25 (odd) for a factor of 2: checked on the tables first. */
-static void lerp_row_x(const up_job *jb, const ref_kernels *kn, const float *r, float *dst)
-{
-    const int w = jb->in->w, ow = 2 * w;
-    const int *xl = jb->x_lo, *xh = jb->x_hi;
-    const float *tx = jb->tx;
-    int m = 1;
-    if (w >= 3 && tx[2] == 0.75f && tx[3] == 0.25f)
-        m = kn->up2_lerpx(r, dst, w);
-    for (int x = 0; x < ow; x++) {
-        if (x == 2 && m > 1)
-            x = 2 * m; /* the level's loop wrote 2 .. 2m-1 */
-        dst[x] = r[xl[x]] + (r[xh[x]] - r[xl[x]]) * tx[x];
-    }
-}
-
+/* Bilinear x2, one or two output rows at a time: rows 2m+1 and 2m+2 both
+ * read source rows m and m+1 (the tables say so), and are written in one
+ * pass. The level's loop does the middle of the rows when the tables' x
+ * weights are the factor-2 ones (0.75 even, 0.25 odd); the ends, and any
+ * other case, take the general expression:
+ *   top = r0[a] + (r0[z] - r0[a]) * tx, bot likewise on r1,
+ *   out = top + (bot - top) * ty. */
 static void bilinear_slice(const up_job *jb, int lo, int hi)
 {
     const ref_kernels *kn = ref_kern();
     const cl_image *in = jb->in;
     cl_image *out = jb->out;
-    const int ow = out->w;
-    float *rows = malloc(2 * (size_t)ow * sizeof *rows);
-    if (rows == NULL) {
-        /* No scratch: rows one at a time, no cache (same values). */
-        for (int item = lo; item < hi; item++) {
-            const int b = item / out->h, y = item % out->h;
-            const float *r0 = cl_px(in, b, jb->y_lo[y], 0, 0), *r1 = cl_px(in, b, jb->y_hi[y], 0, 0);
-            float *o = cl_px(out, b, y, 0, 0);
-            for (int x = 0; x < ow; x++) {
-                const int a = jb->x_lo[x], z = jb->x_hi[x];
-                const float top = r0[a] + (r0[z] - r0[a]) * jb->tx[x];
-                const float bot = r1[a] + (r1[z] - r1[a]) * jb->tx[x];
-                o[x] = top + (bot - top) * jb->ty[y];
-            }
-        }
-        return;
-    }
-    /* Two cached source rows lerped along x: (image, row) -> slot. */
-    long key[2] = {-1, -1};
-    float *slot[2] = {rows, rows + ow};
-    int next = 0;
+    const int ow = out->w, w = in->w, vw = kn->vw;
+    const int *xl = jb->x_lo, *xh = jb->x_hi;
+    const float *tx = jb->tx;
+    const int x_ok = w >= 3 && tx[2] == 0.75f && tx[3] == 0.25f;
     for (int item = lo; item < hi; item++) {
         const int b = item / out->h, y = item % out->h;
-        const float *h[2];
-        const int src[2] = {jb->y_lo[y], jb->y_hi[y]};
-        for (int k = 0; k < 2; k++) {
-            const long want = (long)b * in->h + src[k];
-            int s = key[0] == want ? 0 : key[1] == want ? 1 : -1;
-            if (s < 0) {
-                /* Replace the slot the other row of this pair does not use. */
-                s = next;
-                if (k == 1 && h[0] == slot[s])
-                    s ^= 1;
-                lerp_row_x(jb, kn, cl_px(in, b, src[k], 0, 0), slot[s]);
-                key[s] = want;
-                next = s ^ 1;
-            }
-            h[k] = slot[s];
+        const int s0 = jb->y_lo[y], s1 = jb->y_hi[y];
+        const int pair = item + 1 < hi && y + 1 < out->h && jb->y_lo[y + 1] == s0 &&
+                         jb->y_hi[y + 1] == s1;
+        const int last = pair ? y + 1 : y;
+        const float *r0 = cl_px(in, b, s0, 0, 0), *r1 = cl_px(in, b, s1, 0, 0);
+        float *o0 = cl_px(out, b, y, 0, 0), *o1 = cl_px(out, b, last, 0, 0);
+        const float t0 = jb->ty[y], t1 = jb->ty[last];
+        int from = ow, to = ow; /* the outputs the level's loop wrote: [from, to) */
+        if (x_ok) {
+            const int m = kn->up2_bil_rows(r0, r1, t0, t1, o0, o1, w,
+                                           can_stream(jb, kn, o0) && can_stream(jb, kn, o1));
+            if (m > vw / 2)
+                from = vw, to = 2 * m;
         }
-        /* Fetch the next row's new source row while this one is written
-         * (the stores bypass the caches; the loads would wait). */
-        if (y + 1 < out->h && jb->y_hi[y + 1] != src[1]) {
-            const char *nx = (const char *)cl_px(in, b, jb->y_hi[y + 1], 0, 0);
-            for (size_t q = 0; q < (size_t)in->w * sizeof(float); q += 64)
-                __builtin_prefetch(nx + q);
+        for (int x = 0; x < ow; x++) {
+            if (x == from)
+                x = to;
+            if (x >= ow)
+                break;
+            const int a = xl[x], z = xh[x];
+            const float top = r0[a] + (r0[z] - r0[a]) * tx[x];
+            const float bot = r1[a] + (r1[z] - r1[a]) * tx[x];
+            o0[x] = top + (bot - top) * t0;
+            o1[x] = top + (bot - top) * t1; /* the same row unless pair */
         }
-        float *o = cl_px(out, b, y, 0, 0);
-        const float t = jb->ty[y];
-        for (int x = kn->up2_lerpy(h[0], h[1], t, o, ow, can_stream(jb, kn, o)); x < ow; x++)
-            o[x] = h[0][x] + (h[1][x] - h[0][x]) * t;
+        item = b * out->h + last;
     }
-    free(rows);
 }
 
 static void up_slice(void *ctx, int lo, int hi)

@@ -106,10 +106,10 @@ typedef struct ref_kernels {
     int (*pool2_row)(const float *r0, const float *r1, float *o, int ow, int is_max);
     /* nearest x2: source row src (w values) into output rows d0, d1 */
     int (*up2_near_row)(const float *src, float *d0, float *d1, int w, int stream);
-    /* bilinear x2 along x: outputs 2 .. 2M-1 of dst from r; returns M */
-    int (*up2_lerpx)(const float *r, float *dst, int w);
-    /* o[x] = h0[x] + (h1[x] - h0[x]) * t */
-    int (*up2_lerpy)(const float *h0, const float *h1, float t, float *o, int n, int stream);
+    /* bilinear x2 of output rows o0 (weight t0) and o1 (t1; o1 may be o0)
+     * from source rows r0, r1: outputs vw .. 2M-1; returns M */
+    int (*up2_bil_rows)(const float *r0, const float *r1, float t0, float t1, float *o0,
+                        float *o1, int w, int stream);
     void (*stream_fence)(void);
 } ref_kernels;
 
