@@ -18,7 +18,8 @@
  *              (cl_ref_set_output_reuse: like cv::filter2D's dst)
  *   ref_fresh  the reference, one thread, a new zero-filled output every call
  *              (cl_image_alloc, as the grader and the students call it)
- *   ref_t2     the reference on two threads, output kept
+ *   ref_t2     the reference on two threads, output kept (three tries per
+ *              round: it needs the second core free of other jobs)
  *   model      the model solution (solutions/), new output every call; on
  *              large inputs it runs on a crop (conv: 1024 x 1024; conv2d: 100
  *              images) and fewer rounds, and its time is scaled to the full
@@ -229,7 +230,13 @@ static int bench_case(const bcase *bc, int runs, int model_runs, char *copy_a, c
         t[T_MOUT] = time_memcpy(copy_b, copy_a, out_bytes), did[T_MOUT] = 1;
         cl_ref_set_threads(2);
         cl_ref_set_output_reuse(1);
-        t[T_T2] = time_call(&cl_impl_reference, bc, &x, &out_t2, 0, &failed), did[T_T2] = 1;
+        /* Two threads need the second core free: other jobs on it hit this
+         * side more often, so it gets three tries per round. */
+        t[T_T2] = UINT64_MAX, did[T_T2] = 1;
+        for (int k = 0; k < 3; k++) {
+            uint64_t v = time_call(&cl_impl_reference, bc, &x, &out_t2, 0, &failed);
+            t[T_T2] = v < t[T_T2] ? v : t[T_T2];
+        }
         t[T_MIN2] = time_memcpy2(copy_b, copy_a, in_bytes), did[T_MIN2] = 1;
         t[T_MOUT2] = time_memcpy2(copy_b, copy_a, out_bytes), did[T_MOUT2] = 1;
         cl_ref_set_threads(1);

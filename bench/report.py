@@ -135,7 +135,9 @@ def print_tables(meta: dict, cases: list[dict], targets: list[dict],
     print(f"convlab bench: {meta['cpu']}, {meta['cores']} cores, reference vector level "
           f"{meta['simd']}, best of {meta['runs']} interleaved runs"
           + (" (SMOKE: tiny sizes, numbers mean nothing)" if meta["smoke"] else ""))
-    print(f"OpenCV: {meta['opencv'] or 'not installed'}; PyTorch: {meta['torch'] or 'not installed'}")
+    print(f"OpenCV: {meta['opencv'] or 'not installed'}; PyTorch: {meta['torch'] or 'not installed'}; "
+          f"load average at the end: {' '.join(str(v) for v in meta['load_average'])} "
+          "(other jobs on the 2 cores slow the two-thread figures first)")
     print("ref = reference, 1 thread, output buffer kept between calls; fresh = a new zero-filled "
           "output each call (cl_image_alloc);")
     print("floor = (memcpy of the input bytes + memcpy of the output bytes) / 2, in the same run; "
@@ -255,7 +257,8 @@ def main() -> int:
     cases = merge(c, cv, pt)
     meta = {"cpu": cpu_name(), "cores": os.cpu_count(), "simd": c["simd"], "runs": c["runs"],
             "smoke": c["smoke"], "opencv": (cv or {}).get("opencv"),
-            "torch": (pt or {}).get("torch")}
+            "torch": (pt or {}).get("torch"),
+            "load_average": [round(v, 2) for v in os.getloadavg()]}
     targets = evaluate(cases, cv is not None, pt is not None)
     baseline = None
     if args.baseline:
