@@ -149,8 +149,7 @@ int cl_ref_im_conv_opts(const cl_image *img, const cl_image *kernel, const cl_co
         }
         src = &padded;
     }
-    int reused;
-    if ((st = ref_output(out, 1, oh, ow, img->c, img, kernel, &reused)) == CL_OK)
+    if ((st = ref_output(out, 1, oh, ow, img->c, img, kernel)) == CL_OK)
         ref_correlate_valid_(src, kernel, sy, sx, out);
     cl_image_free(&padded);
     return st;

@@ -13,11 +13,18 @@
  *                     w kh x kw x cout x cin, output cropped from the full
  *                     canvas at cl_transpose_output_size's offset, plus bias
  *
- * Padding is never materialised: each window is clipped to the image once
- * per output pixel (zero padding adds nothing), and the loops inside run over
- * contiguous memory (cout for conv2d, channels for pooling, cin for the
- * transpose). Sums are kept in float; bias is added after the sum, as Keras
- * does. Every argument is checked first; see reference.h.
+ * conv2d (fast, ref_simd.h): the weights packed once (output channels
+ * rounded up to 16), each image zero-padded once into a per-thread canvas
+ * when the padding is SAME, then register-blocked vector tiles of pixels x
+ * output channels over the rows, split over cl_ref_threads() threads by
+ * (image, row). 1-channel 2x2 stride-2 pooling and x2 upsampling go to
+ * ref_moves.c. Everything else (the pools and the upsampling of several
+ * channels or other sizes, conv2d_transpose) runs the plain loops: each
+ * window clipped to the image once per output pixel (padding is never
+ * materialised; zero padding adds nothing), the inner loops over contiguous
+ * memory (channels for pooling, cin for the transpose). Sums are kept in
+ * float, in the order of the plain loops; bias is added after the sum, as
+ * Keras does. Every argument is checked first; see reference.h.
  */
 #include "reference.h"
 
@@ -172,8 +179,7 @@ int cl_ref_conv2d(const cl_image *in, const cl_weights *w, const float *bias, in
         memcpy(bp, bias, (size_t)cout * sizeof(float));
     }
 
-    int reused;
-    if ((st = ref_output(out, in->n, oh, ow, cout, in, NULL, &reused)) != CL_OK) {
+    if ((st = ref_output(out, in->n, oh, ow, cout, in, NULL)) != CL_OK) {
         free(wp);
         return st;
     }
@@ -217,8 +223,7 @@ static int pool2d(const cl_image *in, int ph, int pw, int sy, int sx, cl_mode pa
         return ref_reject(out, st);
     const int fast = c == 1 && ph == 2 && pw == 2 && sy == 2 && sx == 2 && top == 0 &&
                      left == 0 && 2 * oh <= in->h && 2 * ow <= in->w;
-    int reused = 0;
-    if ((st = fast ? ref_output(out, in->n, oh, ow, c, in, NULL, &reused)
+    if ((st = fast ? ref_output(out, in->n, oh, ow, c, in, NULL)
                    : cl_image_alloc(out, in->n, oh, ow, c)) != CL_OK)
         return st;
     if (fast) {
@@ -368,8 +373,7 @@ int cl_ref_upsample(const cl_image *in, int fy, int fx, cl_interp interp, cl_ima
         return ref_reject(out, cl_fail(CL_E_TOOBIG, "upsample: output %lldx%lld is too large",
                                        oh, ow));
     const int fast = in->c == 1 && fy == 2 && fx == 2;
-    int reused = 0;
-    if ((st = fast ? ref_output(out, in->n, (int)oh, (int)ow, in->c, in, NULL, &reused)
+    if ((st = fast ? ref_output(out, in->n, (int)oh, (int)ow, in->c, in, NULL)
                    : cl_image_alloc(out, in->n, (int)oh, (int)ow, in->c)) != CL_OK)
         return st;
 

@@ -17,10 +17,18 @@
  *   every level gives bit for bit the same result as the scalar loops.
  *
  * THREADS
- *   ref_parallel_for(n, fn, ctx) calls fn(ctx, lo, hi) over contiguous slices
- *   of 0..n-1 on cl_ref_threads() threads (pthreads, created per call: the
- *   work items are whole rows of large images). With one thread, or when
- *   n < 2, fn runs inline. Worker threads never call cl_fail.
+ *   ref_parallel_for(n, grain, work, fn, ctx) calls fn(ctx, lo, hi) over
+ *   contiguous slices of 0..n-1 on cl_ref_threads() threads (pthreads,
+ *   created per call: the work items are whole rows of large images). With
+ *   one thread, or a small job, fn runs inline. Worker threads never call
+ *   cl_fail. Each output value is computed by one thread, with the same
+ *   expression whatever the slicing: results do not depend on the count.
+ *
+ * FILES
+ *   ref_parallel.c  threads, the level, output reuse, cl_ref_set_threads ...
+ *   ref_kern.c      ref_kern_body.h compiled per level: the inner loops
+ *   ref_moves.c     the 1-channel 2x2 pooling and x2 upsampling paths
+ *   ref_windows.c, ref_borders.c, ref_layers.c   the reference functions
  */
 #ifndef CONVLAB_REF_SIMD_H
 #define CONVLAB_REF_SIMD_H
@@ -46,11 +54,9 @@ void ref_parallel_for(int n, int grain, size_t work, ref_range_fn fn, void *ctx)
 /* Like cl_image_alloc(out, n, h, w, c), but when output reuse is on
  * (cl_ref_set_output_reuse) and out already holds an intact image of exactly
  * that shape whose pixels overlap none of the inputs a, b (either may be
- * NULL), keeps it: *reused is set to 1 and its pixels are left as they are
- * (the caller writes every one). Otherwise *reused = 0 and out is a fresh
- * zero-filled image. */
-int ref_output(cl_image *out, int n, int h, int w, int c, const cl_image *a, const cl_image *b,
-               int *reused);
+ * NULL), keeps it with its pixels as they are: the caller must write every
+ * one. Otherwise out becomes a fresh zero-filled image. */
+int ref_output(cl_image *out, int n, int h, int w, int c, const cl_image *a, const cl_image *b);
 
 /* -------------------------------------------------------------- vectors */
 

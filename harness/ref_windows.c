@@ -118,9 +118,7 @@ int cl_ref_im_conv(const cl_image *img, const cl_image *kernel, cl_image *out)
         (st = ref_check_fits(kernel->h, kernel->w, img->h, img->w, "kernel")) != CL_OK)
         return ref_reject(out, st);
 
-    int reused;
-    st = ref_output(out, 1, img->h - kernel->h + 1, img->w - kernel->w + 1, img->c, img, kernel,
-                    &reused);
+    st = ref_output(out, 1, img->h - kernel->h + 1, img->w - kernel->w + 1, img->c, img, kernel);
     if (st != CL_OK)
         return st;
     ref_correlate_valid_(img, kernel, 1, 1, out);
