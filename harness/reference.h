@@ -30,12 +30,15 @@ extern "C" {
 
 /* SPEED
  *   The correlations (im_conv, im_conv_opts, and im_conv_fast, which is
- *   im_conv), conv2d, 2x2 pooling and x2 upsampling are vectorised (GCC vector
- *   extensions compiled for AVX-512, AVX2 and the x86-64 baseline, chosen at
- *   run time), register-blocked, and split over threads by output rows. Every
- *   sum keeps the order of the plain loops and products are not fused, so the
- *   results are the same, bit for bit, on every CPU and with any number of
- *   threads. See ref_simd.h and ref_kern_body.h.
+ *   im_conv; any channel count), conv2d, and on 1-channel images 2x2
+ *   stride-2 pooling and x2 upsampling are vectorised (GCC vector extensions
+ *   compiled for AVX-512, AVX2 and the x86-64 baseline, chosen at run time),
+ *   register-blocked, and split over threads by output rows; a correlation
+ *   with stride sx > 1, other pools and upsamplings, get_subimages and
+ *   conv2d_transpose keep plain loops. Every sum keeps the order of the plain
+ *   loops and products are not fused, so the results are the same, bit for
+ *   bit, on every CPU and with any number of threads (and equal to the first,
+ *   plain reference's). See ref_simd.h and ref_kern_body.h.
  *
  * THREADS
  *   One thread by default: the grader times student code against the
@@ -57,8 +60,9 @@ const char *cl_ref_simd_name(void);
  *   bands intact and sharing no memory with the inputs, writes every output
  *   value into it instead of freeing it and allocating a new zero-filled one
  *   (the allocation and its zero fill cost as much as a pass over the output).
- *   The result is the same. Applies to im_conv, im_conv_opts, conv2d,
- *   max_pool2d, avg_pool2d and upsample; the others always allocate. */
+ *   The result is the same. Applies to im_conv, im_conv_opts and conv2d, and
+ *   to the vectorised cases of max_pool2d, avg_pool2d and upsample; the
+ *   others always allocate. */
 void cl_ref_set_output_reuse(int on);
 
 int cl_ref_get_subimages(const cl_image *img, int kh, int kw, cl_image *out);
