@@ -61,7 +61,7 @@ if abs(float(score) - sum(t["score"] for t in tests)) > 0.011:
     sys.exit(f"score {score} is not the sum of the tests' scores")
 if want != "any" and abs(cases - float(want)) > 1e-6:
     sys.exit(f"the cases give {cases}, expected {want} (score {score})")
-if not perf or "leaderboard" not in r:
+if tests and (not perf or "leaderboard" not in r):   # a broken kit has no tests at all
     sys.exit("no performance tests or no leaderboard")
 print(f"score {score} ({cases} from cases), {len(tests)} tests, {len(perf)} measurements")
 PYEOF
