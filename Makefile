@@ -221,6 +221,7 @@ BENCH_C := $(BUILD)/bench/bench_c
 .PHONY: bench bench-smoke
 $(BENCH_C): $(BUILD)/obj/bench/bench.o $(DRIVER_OBJ) $(IMPL_OBJ) \
             $(BUILD)/libconvlab_ref.a $(BUILD)/libconvlab_core.a
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 bench: $(BENCH_C)
