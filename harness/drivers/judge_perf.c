@@ -448,7 +448,7 @@ static void budget_item(const judge_opts *o, cl_remote *r, const judge_perf_item
         snprintf(p->verdict, sizeof p->verdict, "%s", within ? "within" : "over");
         snprintf(p->message, sizeof p->message,
                  "%s: %.2fx the reference's time (%.3f ms against %.3f ms, best of %d); the "
-                 "budget is %.2gx: %s",
+                 "budget is %gx: %s",
                  p->label, p->ratio, sb * 1e3, rb * 1e3, t.student.n, it->budget,
                  within ? "within budget"
                         : "over budget. Where does the time go? An allocation or a copy per "
