@@ -2,7 +2,8 @@
  * (harness/drivers/protocol.c), which the trusted side runs on bytes written
  * by untrusted code. The input is a stream of frames as it would come down
  * the pipe: each header is parsed with the bytes left as the limit, and its
- * payload goes to the decoder of its kind. A decoded CALL or REPLY must
+ * payload goes to the decoder of its kind (PREPARE's is a CALL's; GO and DONE
+ * must be exactly their fields). A decoded CALL or REPLY must
  * encode again, and the encoding must decode (the round trip is checked
  * field by field for a CALL). */
 #include "fuzz_common.h"
@@ -88,8 +89,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
         case CL_PROTO_CALL:
+        case CL_PROTO_PREPARE: /* a CALL payload */
             check_call(p, len);
             break;
+        case CL_PROTO_GO: {
+            uint64_t index;
+            uint32_t bits;
+            if (cl_proto_decode_go(p, len, &index, &bits) == CL_OK && len != 12)
+                abort(); /* a GO is exactly u64 + u32 */
+            break;
+        }
+        case CL_PROTO_DONE: {
+            int32_t status;
+            if (cl_proto_decode_done(p, len, &status) == CL_OK && len != 4)
+                abort();
+            break;
+        }
         case CL_PROTO_REPLY:
             check_reply(p, len);
             break;

@@ -174,6 +174,13 @@ def protocol_corpus(out):
                                       b"\x03" + struct.pack("<Q", 3) + bytes([0, 128, 255])))
     write(d, "reply_error.bin", reply(-2, 1, "conv: kernel larger than image", [], b"\x00"))
     write(d, "stream.bin", frame(1, b"") + call(2, [img, ker], ) + frame(5, b""))
+    # timing: PREPARE (a CALL payload), READY, GO, DONE, FETCH, then the REPLY
+    prepare = call(13, [img, ker])
+    prepare = prepare[:6] + struct.pack("<H", 6) + prepare[8:]
+    write(d, "timing.bin", prepare + frame(7, b"") + frame(8, struct.pack("<QI", 4, 0x3f800000))
+          + frame(9, struct.pack("<i", 0)) + frame(10, b"")
+          + reply(0, 0, "", [], b"\x01" + struct.pack("<4i", 1, 2, 2, 1) + f32([1, 2, 3, 4])))
+    write(d, "go_no_change.bin", frame(8, struct.pack("<QI", 2**64 - 1, 0)))
 
 
 def main():
