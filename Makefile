@@ -529,6 +529,13 @@ check-grade-all: $(GRADER_KIT)
 REPEAT_RUNS ?= 10
 REPEAT_BUSY ?= 5
 .PHONY: check-a4 check-repeat
+# calibrate-grader-budgets: the ratios the grader measures for the budgets of
+# grader/rubric.toml (model, perfect example, slow variants): how the rubric's
+# budgets were chosen (tests/budgets/calibrate_grader.sh).
+.PHONY: calibrate-grader-budgets
+calibrate-grader-budgets: $(GRADER_KIT)
+	@bash tests/budgets/calibrate_grader.sh $(BUILD) 2
+
 check-a4: $(GRADER_KIT)
 	$(GRADER_PY) tests/examples/check.py --a4 --out $(BUILD)/examples-a4 -- $(GRADER_ARGS)
 

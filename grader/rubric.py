@@ -312,12 +312,12 @@ def load_rubric(path: Optional[Path], cases: Sequence[Case],
         where = f"[[performance.budget]] #{i + 1}"
         _keys(path, where, b, {"function", "input", "budget", "points"} | budget_opts)
         fn = _function(path, where + " function", b.get("function"))
-        if "input" not in b and "budget" not in b:   # from tests/budgets.toml
+        if "input" not in b:   # the input, options (and ratio, unless given) of tests/budgets.toml
             if local is None:
                 local = _local_budgets(budgets_file or path.parent.parent / "tests" / "budgets.toml")
             if fn not in local:
-                raise _err(path, where, f"no input or budget here, and no [[budget]] for {fn} in "
-                           f"tests/budgets.toml to take them from")
+                raise _err(path, where, f"no input here, and no [[budget]] for {fn} in "
+                           f"tests/budgets.toml to take it from")
             b = {**{k: v for k, v in local[fn].items() if k in budget_opts | {"input", "budget"}},
                  **b}
         if fn in ("conv_output_size", "im_conv_fast"):

@@ -18,11 +18,13 @@
  * to `rounds` rounds; if it is still too wide the verdict is "inconclusive",
  * which the grader never turns into lost points.
  *
- * ONLY CORRECT RESULTS COUNT. After timing, the output of the last timed
- * call (FETCH) is compared with the reference's on the same (changed) input,
- * and the function is called once more, as an ordinary call, on a second
- * input of the same shape that the worker has not seen; both must match
- * (within the case runner's tolerance) or the verdict is "wrong".
+ * ONLY CORRECT RESULTS COUNT. Right after each timed call, untimed, its
+ * output (FETCH) is compared with the reference's on the same (changed)
+ * input: an output still being written by a thread after the function
+ * returned, or a remembered one, is wrong. After timing, the function is
+ * called once more, as an ordinary call, on a second input of the same shape
+ * that the worker has not seen. Every output must match (within the case
+ * runner's tolerance) or the verdict is "wrong".
  *
  * DECIDED. A budget's verdict needs no more rounds once the ratio lies on one
  * side of the budget whichever of the best three samples of each side are
@@ -38,6 +40,7 @@
  * them into points: the budget's points when within (or inconclusive), the
  * curve of [a4] for the speed-up.
  */
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,37 +217,77 @@ typedef struct timed_input {
     cl_case_data d;
     samples ref, naive, student;
     int with_naive;
-    cl_rng rng; /* the changes made before each GO */
+    cl_rng rng;     /* the changes made before each GO */
+    uint64_t index; /* the last change: value `index` of the input set to `bits` */
+    uint32_t bits;
 } timed_input;
 
 /* One reference (or naive) call, timed; CL_OK or the kit's problem. */
-static int time_local(const cl_impl *impl, timed_input *t, samples *s)
+static int time_local(const cl_impl *impl, timed_input *t, samples *s, cl_case_output *keep)
 {
     cl_case_output o;
     double t0 = now_s();
     int st = cl_case_call_bare(t->c.fn, &t->d, impl, &o);
     double dt = now_s() - t0;
     int ok = st == CL_OK && o.status == CL_OK && o.out.data;
-    cl_case_output_free(&o);
+    if (keep && ok)
+        *keep = o;
+    else
+        cl_case_output_free(&o);
     if (!ok) return cl_fail(CL_E_ARG, "the %s fails the timed input %s (%s)", impl->name, t->c.input,
                             cl_last_error());
     add(s, dt);
     return CL_OK;
 }
 
-/* One timed call of the student's function (GO with a changed value). */
-static int time_student(cl_remote *r, timed_input *t, int *status)
+/* Changes one value of the input (here; the next GO makes the same change in
+ * the worker): no timed call sees an input it has seen before. */
+static void perturb(timed_input *t)
 {
     size_t count = cl_image_count(&t->d.input);
-    uint64_t index = cl_rng_next(&t->rng) % (count ? count : 1);
+    t->index = cl_rng_next(&t->rng) % (count ? count : 1);
     float value = cl_rng_float(&t->rng, -1.0f, 1.0f);
-    uint32_t bits;
-    memcpy(&bits, &value, sizeof bits);
-    t->d.input.data[index] = value; /* the same change here: the final check uses it */
+    memcpy(&t->bits, &value, sizeof t->bits);
+    t->d.input.data[t->index] = value;
+}
+
+/* One timed call of the student's function (GO with a changed value). */
+/* One timed call of the student's function (GO with the change perturb made). */
+static int time_student(cl_remote *r, timed_input *t, int *status)
+{
     double seconds;
-    int st = cl_remote_go(r, index, bits, &seconds, status);
+    int st = cl_remote_go(r, t->index, t->bits, &seconds, status);
     if (st == CL_OK && *status == CL_OK) add(&t->student, seconds);
     return st;
+}
+
+static void incident_verdict(cl_remote *r, int st, int status, judge_perf_result *p);
+
+/* Right after a timed call, untimed: its output (FETCH) must be the
+ * reference's on the same input. An output finished after the function
+ * returned (a thread still writing it) or a remembered one fails here.
+ * Returns 1 when right; else 0 with p's verdict and message set. */
+static int timed_output_right(cl_remote *r, const cl_case_output *ref, judge_perf_result *p)
+{
+    cl_image got;
+    cl_compare_result cmp;
+    int status, st = cl_remote_fetch(r, &got, &status);
+    if (st != CL_OK) {
+        incident_verdict(r, st, CL_OK, p);
+        return 0;
+    }
+    int right = status == CL_OK && got.data &&
+                cl_compare(&ref->out, &got, ref->atol, ref->rtol, &cmp) == CL_OK &&
+                cmp.mismatches == 0;
+    cl_image_free(&got);
+    if (!right) {
+        snprintf(p->verdict, sizeof p->verdict, "wrong");
+        snprintf(p->message, sizeof p->message,
+                 "%s: the output of a timed call is wrong (on %s), as your function returned "
+                 "it: speed counts only for correct results, complete when the function returns",
+                 cl_fn_name(p->fn), p->label);
+    }
+    return right;
 }
 
 /* How a measurement ended before its samples were complete. */
@@ -287,23 +330,30 @@ static int measure(const judge_opts *o, cl_remote *r, timed_input *t, double bud
                    judge_perf_result *p)
 {
     int status = CL_OK, st;
+    cl_case_output ref;
     for (int round = 1; round <= o->perf_rounds; round++) {
         for (int k = 0; k < o->perf_repeats; k++) {
-            if ((st = time_local(&cl_impl_reference, t, &t->ref)) != CL_OK) {
+            perturb(t);
+            if ((st = time_local(&cl_impl_reference, t, &t->ref, &ref)) != CL_OK) {
                 snprintf(p->verdict, sizeof p->verdict, "error");
                 snprintf(p->message, sizeof p->message, "%s", cl_last_error());
                 return st;
             }
-            if (t->with_naive && (st = time_local(&naive_model, t, &t->naive)) != CL_OK) {
+            if (t->with_naive && (st = time_local(&naive_model, t, &t->naive, NULL)) != CL_OK) {
+                cl_case_output_free(&ref);
                 snprintf(p->verdict, sizeof p->verdict, "error");
                 snprintf(p->message, sizeof p->message, "%s", cl_last_error());
                 return st;
             }
             st = time_student(r, t, &status);
             if (st != CL_OK || status != CL_OK) {
+                cl_case_output_free(&ref);
                 incident_verdict(r, st, status, p);
                 return st != CL_OK ? st : CL_E_ARG;
             }
+            int right = timed_output_right(r, &ref, p);
+            cl_case_output_free(&ref);
+            if (!right) return CL_E_ARG;
         }
         double sp = fmax(spread_of(&t->ref), spread_of(&t->student));
         if (t->with_naive) sp = fmax(sp, spread_of(&t->naive));
@@ -392,7 +442,7 @@ static int start_input(const judge_opts *o, cl_remote *r, const char *spec, int 
         return st;
     }
     /* a first, untimed call on each side warms caches and pages */
-    if (time_local(&cl_impl_reference, t, &t->ref) == CL_OK) t->ref.n = 0;
+    if (time_local(&cl_impl_reference, t, &t->ref, NULL) == CL_OK) t->ref.n = 0;
     double ref_s = INFINITY;
     {
         double t0 = now_s();
@@ -414,7 +464,7 @@ static int start_input(const judge_opts *o, cl_remote *r, const char *spec, int 
     st = cl_case_call_bare(p->fn, &t->d, &cl_impl_remote, &ignored);
     cl_case_output_free(&ignored);
     int status = CL_OK;
-    if (st == CL_OK) st = time_student(r, t, &status); /* the student's warm-up */
+    if (st == CL_OK) perturb(t), st = time_student(r, t, &status); /* the student's warm-up */
     if (st != CL_OK || status != CL_OK) {
         incident_verdict(r, st, status, p);
         return st != CL_OK ? st : CL_E_ARG;
@@ -452,8 +502,7 @@ static void budget_item(const judge_opts *o, cl_remote *r, const judge_perf_item
                  p->label, p->ratio, sb * 1e3, rb * 1e3, t.student.n, it->budget,
                  within ? "within budget"
                         : "over budget. Where does the time go? An allocation or a copy per "
-                          "window, or a walk down the columns, are the usual suspects; `make "
-                          "budgets` measures the same ratio on your machine");
+                          "window, or a walk down the columns, are the usual suspects");
     }
 done:
     cl_case_data_free(&t.d);
@@ -507,6 +556,11 @@ int judge_perf(const judge_opts *o, cl_remote *r, FILE *out)
 {
     static judge_perf_result p;
     int done = 0;
+    /* The reference's outputs must not pay for fresh pages on some calls and
+     * not on others: keep freed memory in the heap (no mmap of blocks under
+     * 32 MiB, no trimming), so that every timed call reuses warm memory. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
     for (int i = 0; i < o->nperf; i++) {
         const judge_perf_item *it = &o->perf[i];
         if (strcmp(cl_fn_part(it->fn), o->part) != 0) continue;

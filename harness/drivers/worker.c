@@ -40,6 +40,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +428,10 @@ int main(void)
         perror("worker: cannot set up its streams");
         return 3;
     }
+    /* as in the judge (judge_perf.c): freed blocks under 32 MiB stay in the
+     * heap, so that timed calls reuse warm memory on both sides */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
     int rc;
     while ((rc = serve_frame(&b)) == 1) continue;
     if (rc < 0) fprintf(stderr, "worker: protocol error: %s\n", cl_last_error());

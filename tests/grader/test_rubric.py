@@ -51,11 +51,20 @@ class ShippedRubric(unittest.TestCase):
     def test_budgets_that_name_only_a_function_come_from_the_budgets_table(self):
         import tomllib
         local = {b["function"]: b for b in tomllib.loads(BUDGETS.read_text())["budget"]}
+        with TempDir() as tmp:
+            r = rubric_from(tmp, '[[performance.budget]]\nfunction = "im_conv"\npoints = 1\n'
+                                 '[[performance.budget]]\nfunction = "conv2d"\nbudget = 9\n')
+        self.assertEqual(r.budgets[0].input, local["im_conv"]["input"])
+        self.assertEqual(r.budgets[0].budget, float(local["im_conv"]["budget"]))
+        self.assertEqual(r.budgets[1].input, local["conv2d"]["input"])
+        self.assertEqual(r.budgets[1].budget, 9.0, "a ratio given here wins")
+        self.assertIn("filters=16", r.budgets[1].judge_arg())
+
+    def test_the_shipped_budgets_are_the_graders_own(self):
         r = load_rubric(Kit().rubric_file, CASES)
-        self.assertTrue(r.budgets)
-        for b in r.budgets:
-            self.assertEqual(b.input, local[b.function]["input"])
-            self.assertEqual(b.budget, float(local[b.function]["budget"]))
+        self.assertEqual([b.function for b in r.budgets],
+                         ["im_conv", "im_conv_opts", "conv2d", "max_pool2d"])
+        self.assertTrue(all(b.points == 0 for b in r.budgets), "advice: no points")
 
 
 class Reading(unittest.TestCase):
