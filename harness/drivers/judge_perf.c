@@ -281,11 +281,14 @@ static int timed_output_right(cl_remote *r, const cl_case_output *ref, judge_per
                 cmp.mismatches == 0;
     cl_image_free(&got);
     if (!right) {
+        char in[64] = "?";
+        spec_value(p->spec, "input", in, sizeof in);
         snprintf(p->verdict, sizeof p->verdict, "wrong");
         snprintf(p->message, sizeof p->message,
-                 "%s: the output of a timed call is wrong (on %s), as your function returned "
-                 "it: speed counts only for correct results, complete when the function returns",
-                 cl_fn_name(p->fn), p->label);
+                 "%s: the output of a timed call (on a %s input) is wrong as your function "
+                 "returned it: speed counts only for correct results, complete when the "
+                 "function returns",
+                 cl_fn_name(p->fn), in);
     }
     return right;
 }
