@@ -521,8 +521,8 @@ check-grade-all: $(GRADER_KIT)
 	$(GRADER_PY) tests/examples/check.py --batch --count $(EXAMPLES_COUNT) --jobs $(EXAMPLES_JOBS) \
 	  --out $(BUILD)/examples-batch -- $(GRADER_ARGS)
 
-# check-a4: the a4 speed score of tests/examples/a4_speed/ rises from the naive
-# copy (0 points) to the moderate one to the fast one. check-repeat: the
+# check-a4: the a4 speed score rises from the naive model solution (0 points)
+# to the moderate and the fast submissions of tests/examples/a4_speed/. check-repeat: the
 # perfect example graded REPEAT_RUNS times, the last REPEAT_BUSY of them with
 # another process keeping a core busy: every performance verdict the same
 # each time (SPEC §7; tests/examples/check.py).

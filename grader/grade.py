@@ -33,9 +33,9 @@ from typing import Callable, Optional, Sequence
 
 from . import __version__, adjust, intake, judge, perf, writers
 from .build import Builder
-from .kit import PARTS, Kit, KitError, part_points
-from .model import (CaseResult, LeaderboardEntry, PartResult, PartState, PerfResult,
-                    PerfVerdict, Status, SubmissionResult)
+from .kit import PARTS, Kit, KitError
+from .model import (CaseResult, PartResult, PartState, PerfResult,
+                    Status, SubmissionResult)
 from .rubric import Rubric, load_rubric
 from .sandbox import NOBODY_UID, Sandbox, SandboxError, detect
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from .model import (CaseResult, LeaderboardEntry, PerfResult, PerfVerdict, Status,
+from .model import (CaseResult, LeaderboardEntry, PerfVerdict, Status,
                     SubmissionResult)
 from .rubric import Rubric
 

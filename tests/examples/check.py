@@ -29,8 +29,9 @@ totals, and prints the elapsed time.
     check.py --a4 --out DIR [-- GRADER_ARGS...]
     check.py --repeat 10 --busy 5 --out DIR [-- GRADER_ARGS...]
 
-A4 CURVE: grades the three im_conv_fast submissions of tests/examples/a4_speed/
-(naive: the model's loops; moderate: taps outside, rows inside; fast: vector
+A4 CURVE: grades three im_conv_fast submissions: naive (the model solution's
+solutions/a4_fast.c itself, copied into a submission at check time), and
+tests/examples/a4_speed/ moderate (taps outside, rows inside) and fast (vector
 registers and two threads) and checks that their a4 speed-ups and speed
 points increase in that order, that the naive copy earns no speed points and
 that the correctness of a4 is full in all three.
@@ -201,9 +202,14 @@ def speed_of(g: dict) -> dict:
 
 def check_a4(out: Path, grader_args: list[str], t: Tally) -> None:
     got = {}
+    naive = out / "naive-submission"
+    shutil.rmtree(naive, ignore_errors=True)
+    naive.mkdir(parents=True)
+    shutil.copy(KIT / "solutions" / "a4_fast.c", naive / "a4_fast.c")
     for v in A4_VARIANTS:
         dest = out / v
-        g = grade_json(["grade", str(HERE / "a4_speed" / v), "--out", str(dest), "--seed", SEED,
+        src = naive if v == "naive" else HERE / "a4_speed" / v
+        g = grade_json(["grade", str(src), "--out", str(dest), "--seed", SEED,
                         *grader_args], dest, t, v)
         if not g:
             return

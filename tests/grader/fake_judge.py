@@ -45,8 +45,10 @@ def main() -> int:
         return 2
     i = argv.index("--")
     ap = argparse.ArgumentParser()
-    for opt in ("--cases", "--images", "--expected", "--part"):
+    perf_only = "--perf-only" in argv[:i]
+    for opt in ("--cases", "--images", "--part"):
         ap.add_argument(opt, required=True)
+    ap.add_argument("--expected", required=not perf_only)   # the measurements need none
     ap.add_argument("--feedback")
     ap.add_argument("--student-dir", default="assignments")
     ap.add_argument("--seed", type=int)
@@ -60,13 +62,6 @@ def main() -> int:
     ap.add_argument("--repeats", type=int)
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--spread", type=float)
-    if "--perf-only" in argv[:i]:
-        for opt in ("--cases", "--images", "--part"):
-            pass
-        ap.set_defaults(expected="")
-        for a in ap._actions:
-            if a.dest == "expected":
-                a.required = False
     args = ap.parse_args(argv[:i])
     worker = argv[i + 1:]
     if args.perf_only:
