@@ -415,6 +415,13 @@ static int second_input_right(const judge_opts *o, cl_remote *r, const timed_inp
 static int start_input(const judge_opts *o, cl_remote *r, const char *spec, int with_naive,
                        timed_input *t, judge_perf_result *p)
 {
+    /* another layout of this side's buffers too, as the worker shifts its
+     * heap at each PREPARE: the reference and the naive baseline get the same
+     * chance of a good layout as the student's code */
+    static void *shift;
+    static unsigned starts;
+    free(shift);
+    shift = malloc(64 * (1 + (size_t)((++starts * 2654435761u) >> 26)));
     memset(t, 0, sizeof *t);
     t->with_naive = with_naive;
     cl_rng_seed(&t->rng, o->seed ^ 0x7173u);
@@ -488,9 +495,10 @@ done:
  * buffers happen to lie (their offsets against each other: cache sets, 4K
  * aliasing), which one measurement would leave to chance. Each size is
  * therefore timed in LAYOUTS placements: each PREPARE makes the worker shift
- * its heap by another amount before it allocates the input (worker.c), and
- * every side keeps its best time over all of them, so that the verdict does
- * not depend on one lucky or unlucky layout. */
+ * its heap by another amount before it allocates the input (worker.c), this
+ * process does the same before it loads its copy (start_input), and every
+ * side keeps its best time over all of them, so that the verdict depends on
+ * no side's lucky or unlucky layout. */
 #define LAYOUTS 3
 
 static void speedup_item(const judge_opts *o, cl_remote *r, const judge_perf_item *it,

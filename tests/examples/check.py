@@ -31,16 +31,16 @@ totals, and prints the elapsed time.
 
 A4 CURVE: grades three im_conv_fast submissions: naive (the model solution's
 solutions/a4_fast.c itself, copied into a submission at check time), and
-tests/examples/a4_speed/ moderate (taps outside, rows inside) and fast (vector
-registers and two threads) and checks that their a4 speed-ups and speed
+tests/examples/a4_speed/ moderate (4-wide vectors, one thread, no blocking) and
+fast (register blocking and two threads) and checks that their a4 speed-ups and speed
 points increase in that order, that the naive copy earns no speed points and
 that the correctness of a4 is full in all three.
 
 REPEATABILITY (SPEC §7: re-grading must give the same verdict, also with
 another process loading the machine): grades the perfect example REPEAT
 times with one seed, the last BUSY of them while a process keeps one core
-busy, and checks that every performance verdict (and the a4 speed points,
-within 1.5 of 15 points) is the same every time.
+busy, and checks that every performance verdict is the same every time, that
+the a4 speed points stay within 1.5 of 15 and the speed-up within 25%.
 
 Prints "N passed, M failed"; exits 1 when anything failed. Standard library
 only (Python 3.11: tomllib).
@@ -254,19 +254,23 @@ def check_repeat(out: Path, repeat: int, busy: int, grader_args: list[str], t: T
             return
         verdicts = {p["id"]: p["verdict"] for p in g["performance"]}
         sp = speed_of(g)
-        runs.append((verdicts, sp.get("earned", 0.0)))
+        runs.append((verdicts, sp.get("earned", 0.0), sp.get("speedup") or 0.0))
         print(f"run {i + 1}{' (one core busy)' if loaded else ''}: "
               + ", ".join(f"{k.split('.')[1]} {v}" for k, v in sorted(verdicts.items()))
               + f"; a4 speed {sp.get('speedup')}x = {sp.get('earned')} points")
     first = runs[0][0]
-    for i, (v, _) in enumerate(runs[1:], 2):
+    for i, (v, _, _) in enumerate(runs[1:], 2):
         t.check(v == first, f"run {i}: the verdicts {v} differ from run 1's {first}")
-    pts = [p for _, p in runs]
+    pts = [p for _, p, _ in runs]
     t.check(max(pts) - min(pts) <= 1.5,
             f"the a4 speed points vary from {min(pts)} to {max(pts)} over {repeat} runs "
             f"(more than 1.5 of 15)")
+    speeds = [x for _, _, x in runs]
+    t.check(min(speeds) > 0 and max(speeds) / min(speeds) <= 1.25,
+            f"the a4 speed-up varies from {min(speeds)}x to {max(speeds)}x over {repeat} runs "
+            f"(more than 25%)")
     print(f"repeatability: {repeat} runs ({busy} with one core busy): the same verdicts every "
-          f"time; a4 speed points {min(pts)}..{max(pts)}")
+          f"time; a4 speed-up {min(speeds)}x..{max(speeds)}x, points {min(pts)}..{max(pts)}")
 
 
 def make_batch(subs: Path, names: list[str], count: int) -> dict[str, str]:

@@ -1,7 +1,7 @@
 // a4_fast.c - make it fast
 // Student: Noor A.
 // 1. Single-channel images take a fast path: each output row is the sum of
-//    kh*kw shifted input rows times a tap, accumulated 8 floats at a time
+//    kh*kw shifted input rows times a tap, accumulated 4 floats at a time
 //    with GCC vector extensions, 32 outputs of a row per pass kept in eight
 //    vector registers (register blocking).
 // 2. Rows of large images are split between two threads.
